@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dokumen import views
+
+app_name = "dokumen"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from ktpportal import views
+
+admin.site.site_header = _("Portal KTP-el: admin kantor")
+admin.site.site_title = _("Admin Portal KTP-el")
+admin.site.index_title = _("Pengelolaan")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("bench/trivial", views.trivial, name="trivial"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("antrean/", include("antrean.urls")),
+    path("status/", include("status.urls")),
+    path("dokumen/", include("dokumen.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "ktpportal.views.page_not_found"
+handler500 = "ktpportal.views.server_error"

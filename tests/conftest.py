@@ -1,0 +1,48 @@
+"""Shared test set-up.
+
+The suite runs on whatever DATABASE_URL / REDIS_URL say: SQLite and no Redis by default
+(`make test` on a fresh machine), PostgreSQL and Redis in CI. Tests marked `postgres` or
+`redis` are skipped, with the reason, when that service is not configured.
+"""
+
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    # Templates use {% static %}; tests should not need `collectstatic` to have run first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # The test client speaks plain HTTP; production's redirect to HTTPS is checked by
+    # `check --deploy` in CI, not by every test.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: set DATABASE_URL=postgres://... (SQLite has no row locks)"
+    )
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture
+def office(db):
+    from tests.factories import make_office
+
+    return make_office()
+
+
+@pytest.fixture
+def service_type(db):
+    from tests.factories import make_service_type
+
+    return make_service_type()

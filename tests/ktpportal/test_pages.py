@@ -1,0 +1,74 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_links_to_the_three_services(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    for url in ("/antrean/", "/status/", "/dokumen/"):
+        assert f'href="{url}"' in response.text
+    assert '<html lang="id">' in response.text
+    assert 'href="#konten"' in response.text  # skip link
+    assert "<main" in response.text and "<nav" in response.text
+
+
+def test_unknown_page_is_the_portals_404(client):
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.text
+    assert "Portal KTP-el" in response.text
+
+
+def test_language_switch_to_english_and_back(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert '<html lang="en">' in response.text
+    assert "Book a visit" in response.text
+    response = client.post(reverse("set_language"), {"language": "id", "next": "/"}, follow=True)
+    assert "Ambil antrean" in response.text
+
+
+def test_healthz_reports_database_and_broker(client, settings):
+    settings.REDIS_URL = ""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_fails_when_the_broker_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "error"
+
+
+@pytest.mark.redis
+def test_healthz_with_real_redis(client):
+    assert client.get("/healthz").json()["broker"] == "ok"
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_error_pages_render_without_a_request():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert "Terjadi kesalahan" in html
+
+
+def test_admin_login_page_works(client):
+    assert client.get("/admin/login/").status_code == 200
