@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "ktpportal.urls"
@@ -228,6 +229,13 @@ LOGGING = {
         "django.security.DisallowedHost": {"level": "ERROR"},
     },
 }
+
+# --- Rate limits (django-ratelimit; counters live in the cache: Redis in production) --
+RATELIMIT_VIEW = "ktpportal.views.ratelimited"
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+if not REDIS_URL:
+    # The embedded default has one process, so a local-memory cache counts correctly.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Portal ---------------------------------------------------------------------------
 # Demo staff users created by `manage.py seed_demo` get this password (README says so).
