@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "ktpportal.apps.KtpPortalConfig",
+    "ktpportal.notifications.apps.NotificationsConfig",
     "dokumen.apps.DokumenConfig",
     "antrean.apps.AntreanConfig",
     "status.apps.StatusConfig",
@@ -153,6 +154,17 @@ elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Dukcapil <noreply@ktpportal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# SMS / WhatsApp: one short message per event on this channel, through this backend.
+SHORT_MESSAGE_CHANNEL = env_str("SHORT_MESSAGE_CHANNEL", "sms")
+if SHORT_MESSAGE_CHANNEL not in {"sms", "whatsapp"}:
+    raise ImproperlyConfigured(
+        f"SHORT_MESSAGE_CHANNEL={SHORT_MESSAGE_CHANNEL!r}: use sms or whatsapp."
+    )
+SHORT_MESSAGE_BACKEND = env_str(
+    "SHORT_MESSAGE_BACKEND", "ktpportal.notifications.channels.FileShortMessageBackend"
+)
+SHORT_MESSAGE_FILE = env_str("SHORT_MESSAGE_FILE")
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -1,0 +1,128 @@
+"""Writing to the outbox. Call these inside the transaction of the event that causes the
+message: if that transaction rolls back, no row is left and no task is queued."""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+
+from ktpportal.models import Citizen, Office
+from ktpportal.notifications.models import Channel, Notification
+from ktpportal.notifications.rendering import render_email, render_short
+
+logger = logging.getLogger(__name__)
+
+
+def queue_notification(
+    *,
+    key: str,
+    kind: str,
+    channel: Channel,
+    recipient: str,
+    about: models.Model,
+    office: Office | None,
+    body_text: str,
+    title: str = "",
+    body_html: str = "",
+    attachments: list[dict] | None = None,
+    language: str = "id",
+) -> Notification | None:
+    """Write one outbox row and queue its delivery after commit.
+
+    Returns None when a row with this key exists already (the event was recorded before).
+    `attachments` are dicts {"filename", "content" (text), "mimetype"}.
+    """
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key,
+                kind=kind,
+                channel=channel,
+                recipient=recipient,
+                language=language,
+                office=office,
+                subject_type=about._meta.label_lower,
+                subject_id=about.pk,
+                title=title,
+                body_text=body_text,
+                body_html=body_html,
+                attachments=attachments or [],
+            )
+    except IntegrityError:
+        if Notification.objects.filter(key=key).exists():
+            return None
+        raise
+    from ktpportal.notifications.tasks import send_notification
+
+    notification_id = notification.pk
+    transaction.on_commit(lambda: _enqueue(send_notification, notification_id))
+    return notification
+
+
+def _enqueue(task, notification_id: int) -> None:
+    # A broker that is down must not fail the citizen's request: the row stays pending and
+    # the every-minute requeue task delivers it once the broker is back.
+    try:
+        task.delay(notification_id)
+    except Exception:
+        logger.warning(
+            "notification queued for later delivery",
+            extra={"notification_id": notification_id},
+            exc_info=True,
+        )
+
+
+def notify_citizen(
+    *,
+    citizen: Citizen,
+    kind: str,
+    event_key: str,
+    about: models.Model,
+    office: Office | None,
+    context: dict,
+    short_messages: bool,
+    attachments: list[dict] | None = None,
+) -> list[Notification]:
+    """Fan one event out to the citizen's channels: email when they gave one, SMS and
+    the deployment's short-message channel (SHORT_MESSAGE_CHANNEL: SMS or WhatsApp) when
+    `short_messages` (their consent, where the message needs it) and they gave a phone.
+
+    `event_key` names the event once ("booking:42:confirmed"); the channel is appended.
+    Templates: emails/<kind>-{subject.txt,body.txt,body.html} and sms/<kind>.txt.
+    """
+    language = citizen.language or "id"
+    context = {"citizen": citizen, "office": office, **context}
+    queued = []
+    if citizen.email:
+        title, text, html = render_email(kind, context, language)
+        queued.append(
+            queue_notification(
+                key=f"{event_key}:email",
+                kind=kind,
+                channel=Channel.EMAIL,
+                recipient=citizen.email,
+                about=about,
+                office=office,
+                title=title,
+                body_text=text,
+                body_html=html,
+                attachments=attachments,
+                language=language,
+            )
+        )
+    if short_messages and citizen.phone:
+        # One short message per event, on the deployment's channel (SMS or WhatsApp).
+        channel = Channel(settings.SHORT_MESSAGE_CHANNEL)
+        queued.append(
+            queue_notification(
+                key=f"{event_key}:{channel}",
+                kind=kind,
+                channel=channel,
+                recipient=citizen.phone,
+                about=about,
+                office=office,
+                body_text=render_short(kind, context, language),
+                language=language,
+            )
+        )
+    return [n for n in queued if n is not None]
