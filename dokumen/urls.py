@@ -6,4 +6,5 @@ app_name = "dokumen"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<slug:code>/", views.checklist, name="checklist"),
 ]

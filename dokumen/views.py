@@ -1,7 +1,40 @@
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+
+from dokumen.checklist import checklist_for
+from ktpportal.models import Office, ServiceType
 
 
 @require_GET
 def index(request):
-    return render(request, "dokumen/index.html")
+    services = ServiceType.objects.active().only("code", "name", "when_applies")
+    return render(request, "dokumen/index.html", {"services": services})
+
+
+@require_GET
+def checklist(request, code):
+    service_type = get_object_or_404(ServiceType.objects.active(), code=code)
+    offices = Office.objects.active().only("slug", "name")
+    office = None
+    slug = request.GET.get("kantor", "")
+    if slug:
+        office = next((o for o in offices if o.slug == slug), None)
+        if office is None:
+            raise Http404("unknown office")
+    book_query = {"layanan": service_type.code}
+    if office is not None:
+        book_query["kantor"] = office.slug
+    return render(
+        request,
+        "dokumen/checklist.html",
+        {
+            "checklist": checklist_for(service_type, office),
+            "offices": offices,
+            "ticked": set(request.GET.getlist("ada")),
+            "book_url": f"{reverse('antrean:index')}?{urlencode(book_query)}",
+        },
+    )
