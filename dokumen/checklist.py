@@ -65,11 +65,16 @@ class Checklist:
         return "\n".join(lines)
 
     def as_short_text(self) -> str:
-        """One line for SMS/WhatsApp, at most 100 characters: "Bawa: KK asli; ...; dll."."""
+        """One line for SMS/WhatsApp, at most 100 characters: "Bawa: KK asli; ...; dll.".
+
+        Documents needed only in some cases ("jika bercerai") are folded into "dll.", like
+        whatever does not fit: the full list is in the email and on the checklist page.
+        """
         if not self.items:
             return ""
-        names = [item.short_name or item.name for item in self.items]
-        text = _short_line(names)
+        always = [item for item in self.items if not item.condition] or self.items
+        names = [item.short_name or item.name for item in always]
+        text = _short_line(names, more=len(always) < len(self.items))
         if len(text) <= SHORT_TEXT_MAX:
             return text
         kept = []

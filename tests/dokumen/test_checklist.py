@@ -198,3 +198,20 @@ def test_include_tickable_has_labelled_checkboxes_in_a_get_form(service_type, lo
 def test_include_says_so_when_a_service_has_no_list(service_type):
     html = render_to_string("dokumen/_checklist.html", {"checklist": checklist_for(service_type)})
     assert "Belum ada daftar dokumen" in html
+
+
+def test_as_short_text_folds_documents_needed_only_in_some_cases(service_type):
+    checklist = Checklist(
+        service_type=service_type,
+        office=None,
+        items=(
+            _item("Kartu Keluarga (KK)", short_name="KK asli"),
+            _item("Akta cerai", condition="jika bercerai"),
+            _item("KTP-el lama"),
+        ),
+    )
+    assert checklist.as_short_text() == "Bawa: KK asli; KTP-el lama; dll."
+    only_conditional = Checklist(
+        service_type=service_type, office=None, items=(_item("Akta cerai", condition="jika"),)
+    )
+    assert only_conditional.as_short_text() == "Bawa: Akta cerai"

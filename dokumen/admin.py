@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from dokumen.models import OfficeRequirementChange, Requirement
+from ktpportal.scoping import OfficeScopedAdmin
+
+DOCUMENT_FIELDS = ["name", "short_name", "help_text", "copy_kind", "quantity", "condition", "order"]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(admin.ModelAdmin):
+    """The national lists. Editing needs the model permission (superusers, national staff);
+    office admins get view only, and make their differences with office changes."""
+
+    list_display = [
+        "name",
+        "service_type",
+        "copy_kind",
+        "quantity",
+        "condition",
+        "order",
+        "is_active",
+    ]
+    list_display_links = ["name"]
+    list_editable = ["order"]
+    list_filter = ["service_type", "is_active", "copy_kind"]
+    list_select_related = ["service_type"]
+    search_fields = ["name", "short_name", "help_text"]
+    ordering = ["service_type__order", "service_type__name", "order", "pk"]
+    fields = ["service_type", *DOCUMENT_FIELDS, "legal_basis", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A seeded row that was deleted would come back on the next seed_requirements:
+        # switching it off is the lasting way to drop it.
+        if obj is not None and obj.seed_key:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # would bypass the seeded-row rule above
+        return actions
+
+
+@admin.register(OfficeRequirementChange)
+class OfficeRequirementChangeAdmin(OfficeScopedAdmin):
+    """An office's own additions to, and removals from, the national lists."""
+
+    office_path = "office"
+    list_display = ["__str__", "office", "service_type", "order"]
+    list_select_related = ["office", "service_type", "not_needed"]
+    search_fields = ["name", "not_needed__name", "note"]
+    ordering = ["office__name", "service_type__order", "order", "pk"]
+    fieldsets = [
+        (None, {"fields": ["office", "service_type", "note"]}),
+        (
+            _("Persyaratan nasional yang tidak diperlukan di kantor ini"),
+            {"fields": ["not_needed"]},
+        ),
+        (_("ATAU dokumen tambahan yang diminta kantor ini"), {"fields": DOCUMENT_FIELDS}),
+    ]
+
+    def get_list_filter(self, request):
+        # The office filter would list every office's name: only superusers see them all.
+        if request.user.is_superuser:
+            return ["service_type", "office"]
+        return ["service_type"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "not_needed":
+            kwargs["queryset"] = Requirement.objects.filter(is_active=True).select_related(
+                "service_type"
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "not_needed":
+            field.label_from_instance = lambda r: f"{r.service_type.name}: {r.name}"
+        return field
