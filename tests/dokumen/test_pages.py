@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from dokumen.models import Requirement
 from ktpportal.models import ServiceType
@@ -91,6 +92,8 @@ def test_checklist_page_query_count_does_not_grow_with_offices_or_items(
 
 def test_english_page(client, seeded):
     client.cookies["django_language"] = "en"
-    html = client.get("/dokumen/rusak/").text
+    # The middleware leaves the request's language active in this thread: restore it after.
+    with translation.override("id"):
+        html = client.get("/dokumen/rusak/").text
     assert "Book a visit for this service" in html
     assert "(original)" in html
