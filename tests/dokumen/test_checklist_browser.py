@@ -1,4 +1,5 @@
-"""The checklist page in a real Chromium: ticks remembered on the device, print layout, no JS."""
+"""The checklist's ticks in a real Chromium: kept on the device with JavaScript, in the address
+without it. The print layout and accessibility are in tests/e2e/test_checklist.py (the journey)."""
 
 from pathlib import Path
 
@@ -90,20 +91,3 @@ def test_ticks_travel_in_the_address_without_javascript(open_page, keys):
     page.click("text=Simpan centang")
     assert "ada=n" in page.url
     assert page.is_checked(police) and not page.is_checked(kk)
-
-
-def test_printed_page_is_just_the_list(open_page, keys):
-    page = open_page("/dokumen/hilang/")
-    page.emulate_media(media="print")
-    assert page.is_visible("h1") and page.is_visible(keys[0])
-    for hidden in (".site-header", ".office-picker", ".book-visit", ".checklist-actions"):
-        assert not page.is_visible(hidden), hidden
-
-
-def test_checklist_page_has_no_serious_accessibility_problems(open_page, keys):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = open_page("/dokumen/hilang/")
-    violations = Axe().run(page).response["violations"]
-    bad = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in {"serious", "critical"}]
-    assert not bad
