@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dokumen.models import OfficeRequirementChange, Requirement
+from ktpportal.admin import ServiceTypeAdmin
+from ktpportal.models import ServiceType
 from ktpportal.scoping import OfficeScopedAdmin
 
 DOCUMENT_FIELDS = ["name", "short_name", "help_text", "copy_kind", "quantity", "condition", "order"]
@@ -75,3 +77,24 @@ class OfficeRequirementChangeAdmin(OfficeScopedAdmin):
         if db_field.name == "not_needed":
             field.label_from_instance = lambda r: f"{r.service_type.name}: {r.name}"
         return field
+
+
+class RequirementInline(admin.TabularInline):
+    """The national list, edited in order on its service type's page."""
+
+    model = Requirement
+    fields = ["order", *[f for f in DOCUMENT_FIELDS if f != "order"], "legal_basis", "is_active"]
+    ordering = ["order", "pk"]
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch off instead: a deleted seeded row would come back
+
+
+# ktpportal cannot import dokumen (arrows point one way), so dokumen extends the admin.
+admin.site.unregister(ServiceType)
+
+
+@admin.register(ServiceType)
+class ServiceTypeWithRequirementsAdmin(ServiceTypeAdmin):
+    inlines = [*ServiceTypeAdmin.inlines, RequirementInline]

@@ -57,8 +57,10 @@ def trivial(request):
 
 
 def ratelimited(request, exception=None):
-    """django-ratelimit's view for a limit reached: the 429 page."""
-    return render(request, "429.html", status=429)
+    """django-ratelimit's view for a limit reached: the 429 page, saying when to come back."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "600"
+    return response
 
 
 def page_not_found(request, exception=None):

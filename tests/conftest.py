@@ -46,3 +46,15 @@ def service_type(db):
     from tests.factories import make_service_type
 
     return make_service_type()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Indonesian: a request in English leaves English active for the
+    thread (LocaleMiddleware activates per request and does not reset), which would leak
+    into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
