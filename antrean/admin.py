@@ -1,0 +1,323 @@
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from antrean import services
+from antrean.models import (
+    Booking,
+    BookingSettings,
+    BookingSetup,
+    Closure,
+    OfficeService,
+    OpeningHours,
+    Slot,
+)
+from antrean.slots import generate_slots
+from ktpportal.codes import normalize_code
+from ktpportal.models import ServiceType
+from ktpportal.nik import normalize_nik
+from ktpportal.scoping import OfficeScopedAdmin, offices_for
+from ktpportal.timeutil import format_office_time
+
+
+class BookingSettingsInline(admin.StackedInline):
+    model = BookingSettings
+    can_delete = False
+    min_num = 1
+    max_num = 1
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    max_num = 7
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 1
+    verbose_name_plural = _("hari tutup / hari khusus (tanggal mendatang)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(date__gte=timezone.localdate())
+
+
+class OfficeServiceInline(admin.TabularInline):
+    model = OfficeService
+    extra = 0
+    autocomplete_fields = ["service_type"]
+
+
+@admin.register(BookingSetup)
+class BookingSetupAdmin(OfficeScopedAdmin):
+    """One page per office: hours, closures, services and settings. Saving it brings the
+    office's slots in line at once (antrean.slots), flagging bookings whose slot goes."""
+
+    office_path = ""
+    list_display = ["name", "regency", "tz_name"]
+    list_select_related = ["regency"]
+    search_fields = ["name"]
+    fields = ["name"]
+    readonly_fields = ["name"]
+    inlines = [BookingSettingsInline, OfficeServiceInline, OpeningHoursInline, ClosureInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The office itself is edited on its own page; this one saves only the inlines.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        office = form.instance
+        settings = BookingSettings.for_office(office)
+        result = generate_slots(
+            office=office, start=timezone.localdate(timezone=office.tz), days=settings.days_ahead
+        )
+        if result.flagged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d booking kehilangan jadwalnya dan ditandai perlu ditindaklanjuti.",
+                    "%(count)d booking kehilangan jadwalnya dan ditandai perlu ditindaklanjuti.",
+                    result.flagged,
+                )
+                % {"count": result.flagged},
+                messages.WARNING,
+            )
+
+
+@admin.register(Slot)
+class SlotAdmin(OfficeScopedAdmin):
+    """Read only: seats change through the office's settings, never by editing a count."""
+
+    list_display = ["local_start", "office", "service_label", "capacity", "booked", "is_active"]
+    # Related-only: a filter listing every office would show staff offices they cannot see.
+    list_filter = ["is_active", ("office", admin.RelatedOnlyFieldListFilter), "service_type"]
+    list_select_related = ["office", "service_type"]
+    date_hierarchy = "starts_at"
+    ordering = ["starts_at"]
+
+    @admin.display(description=_("mulai"), ordering="starts_at")
+    def local_start(self, obj):
+        return format_office_time(obj.starts_at, obj.office.tz_name)
+
+    @admin.display(description=_("layanan"))
+    def service_label(self, obj):
+        return obj.service_type or _("Semua layanan (kursi bersama)")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DailyListForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Kantor"), queryset=None, empty_label=None)
+    service_type = forms.ModelChoiceField(
+        label=_("Layanan"),
+        queryset=ServiceType.objects.active(),
+        required=False,
+        empty_label=_("Semua layanan"),
+    )
+    date = forms.DateField(
+        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the staff member's own offices: another office's id is "not a valid choice".
+        self.fields["office"].queryset = offices_for(user)
+
+
+@admin.register(Booking)
+class BookingAdmin(OfficeScopedAdmin):
+    list_display = [
+        "code",
+        "citizen_name",
+        "masked_nik",
+        "office",
+        "service_type",
+        "visit_time",
+        "status",
+        "needs_attention",
+    ]
+    list_filter = [
+        "status",
+        "needs_attention",
+        ("office", admin.RelatedOnlyFieldListFilter),
+        "service_type",
+    ]
+    list_select_related = ["office", "service_type", "slot", "citizen"]
+    date_hierarchy = "slot__starts_at"
+    search_fields = ["code"]
+    search_help_text = _("Cari dengan kode booking lengkap atau NIK lengkap (16 angka).")
+    actions = ["mark_checked_in", "mark_no_show"]
+    fields = [
+        "code",
+        "status",
+        "office",
+        "service_type",
+        "visit_time",
+        "citizen_name",
+        "masked_nik",
+        "citizen_phone",
+        "citizen_email",
+        "sms_consent",
+        "reschedule_count",
+        "needs_attention",
+        "attention_reason",
+        "created_at",
+        "cancelled_at",
+    ]
+    readonly_fields = [f for f in fields if f != "needs_attention"]
+
+    @admin.display(description=_("nama"), ordering="citizen__full_name")
+    def citizen_name(self, obj):
+        return obj.citizen.full_name
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, obj):
+        return obj.citizen.masked_nik
+
+    @admin.display(description=_("nomor HP"))
+    def citizen_phone(self, obj):
+        return obj.citizen.phone
+
+    @admin.display(description=_("email"))
+    def citizen_email(self, obj):
+        return obj.citizen.email
+
+    @admin.display(description=_("jadwal"), ordering="slot__starts_at")
+    def visit_time(self, obj):
+        return format_office_time(obj.slot.starts_at, obj.office.tz_name)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Exact matches only: partial codes or NIK prefixes would let staff trawl.
+        code = normalize_code(search_term)
+        if code is not None:
+            return queryset.filter(code=code), False
+        nik = normalize_nik(search_term)
+        if len(nik) == 16 and nik.isdigit():
+            return queryset.filter(citizen__nik=nik), False
+        if search_term.strip():
+            return queryset.none(), False
+        return queryset, False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would not give the seat back; cancel it instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Only the attention flag is edited here; the rest moves through the services, so a
+        # stale form can never put back a status or slot the citizen has changed meanwhile.
+        if not obj.needs_attention:
+            obj.attention_reason = ""
+        obj.save(update_fields=["needs_attention", "attention_reason", "updated_at"])
+
+    def _apply(self, request, queryset, service, done_message):
+        done = failed = 0
+        for booking in queryset:
+            try:
+                service(booking=booking)
+            except services.BookingError:
+                failed += 1
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        if failed:
+            self.message_user(
+                request,
+                _("%(count)d booking dilewati karena tidak lagi aktif.") % {"count": failed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Tandai hadir"), permissions=["change"])
+    def mark_checked_in(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.check_in_booking,
+            _("%(count)d booking ditandai hadir."),
+        )
+
+    @admin.action(description=_("Tandai tidak hadir"), permissions=["change"])
+    def mark_no_show(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.mark_no_show,
+            _("%(count)d booking ditandai tidak hadir."),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "daftar-hari-ini/",
+                self.admin_site.admin_view(self.daily_list_view),
+                name="antrean_booking_daily_list",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "daily_list_url": reverse("admin:antrean_booking_daily_list"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def daily_list_view(self, request):
+        """The day's visits for one office (and service), masked NIKs, for printing."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = DailyListForm(request.GET or None, user=request.user)
+        bookings = None
+        office = day = None
+        if form.is_valid():
+            office = form.cleaned_data["office"]
+            day = form.cleaned_data["date"] or timezone.localdate(timezone=office.tz)
+            start = datetime.datetime.combine(day, datetime.time(0), tzinfo=office.tz)
+            bookings = (
+                self.get_queryset(request)
+                .filter(
+                    office=office,
+                    slot__starts_at__gte=start,
+                    slot__starts_at__lt=start + datetime.timedelta(days=1),
+                )
+                .exclude(status=Booking.Status.CANCELLED)
+                .select_related("slot", "citizen", "service_type", "office")
+                .order_by("slot__starts_at", "service_type__order", "citizen__full_name")
+            )
+            if form.cleaned_data["service_type"] is not None:
+                bookings = bookings.filter(service_type=form.cleaned_data["service_type"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Daftar kunjungan hari ini"),
+            "form": form,
+            "office": office,
+            "day": day,
+            "service_type": form.cleaned_data.get("service_type") if form.is_bound else None,
+            "bookings": bookings,
+        }
+        return render(request, "admin/antrean/daily_list.html", context)

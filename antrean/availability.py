@@ -1,0 +1,149 @@
+"""What a citizen sees when choosing a date and a time: free seats and, for a day or slot
+that cannot be booked, the reason.
+
+Each function runs a fixed number of queries, however many days or slots it shows: the
+slots are read in one query and counted in Python, the calendar in two (calendar_rules).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from antrean.calendar_rules import plan_days
+from antrean.models import BookingSettings, OfficeService, Slot
+from ktpportal.models import Office, ServiceType
+
+# Days after the booking window shown as "not open yet", so people see when to come back.
+NOT_OPEN_DAYS_SHOWN = 3
+
+
+class State:
+    OPEN = "open"
+    FULL = "full"
+    CLOSED = "closed"
+    NOT_OPEN = "not_open"
+    PAST = "past"
+
+
+@dataclass
+class DayAvailability:
+    date: datetime.date
+    free: int
+    capacity: int
+    state: str
+    reason: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == State.OPEN
+
+
+@dataclass
+class SlotAvailability:
+    slot: Slot
+    free: int
+    bookable: bool
+    reason: str
+
+
+def services_for(*, office: Office) -> list[ServiceType]:
+    """The services this office takes bookings for, in the national order."""
+    return [
+        office_service.service_type
+        for office_service in OfficeService.objects.offered(office).select_related("service_type")
+    ]
+
+
+def _opens_on(day: datetime.date, days_ahead: int) -> datetime.date:
+    return day - datetime.timedelta(days=days_ahead - 1)
+
+
+def days_for(
+    *, office: Office, service_type: ServiceType, today: datetime.date | None = None
+) -> list[DayAvailability]:
+    """The booking window (BookingSettings.days_ahead days from today, office time) and a
+    few days after it, each with its free seats or the reason it cannot be booked."""
+    now = timezone.now()
+    today = today or timezone.localdate(now, timezone=office.tz)
+    settings = BookingSettings.for_office(office)
+    cutoff = now + datetime.timedelta(minutes=settings.cutoff_minutes)
+    total_days = settings.days_ahead + NOT_OPEN_DAYS_SHOWN
+    plans = plan_days(office=office, start=today, days=total_days)
+    window_start = datetime.datetime.combine(today, datetime.time(0), tzinfo=office.tz)
+    slots = (
+        Slot.objects.for_service(office=office, service_type=service_type)
+        .filter(
+            starts_at__gte=window_start,
+            starts_at__lt=window_start + datetime.timedelta(days=settings.days_ahead),
+        )
+        .values_list("starts_at", "capacity", "booked")
+    )
+    capacity = defaultdict(int)
+    free = defaultdict(int)
+    has_slots = set()
+    has_later_slots = set()
+    for starts_at, slot_capacity, booked in slots:
+        day = timezone.localdate(starts_at, timezone=office.tz)
+        has_slots.add(day)
+        capacity[day] += slot_capacity
+        if starts_at >= cutoff:
+            has_later_slots.add(day)
+            free[day] += max(slot_capacity - booked, 0)
+
+    result = []
+    for n, plan in enumerate(plans):
+        day = plan.date
+        if n >= settings.days_ahead:
+            opens = formats.date_format(_opens_on(day, settings.days_ahead), "j F Y")
+            state, reason = (
+                State.NOT_OPEN,
+                _("Belum dibuka: pemesanan dibuka %(date)s") % {"date": opens},
+            )
+        elif not plan.is_open:
+            state, reason = State.CLOSED, plan.reason
+        elif day not in has_slots:
+            state, reason = State.CLOSED, _("Tidak ada jadwal layanan")
+        elif free[day]:
+            state, reason = State.OPEN, plan.reason
+        elif day not in has_later_slots:
+            state, reason = State.PAST, _("Waktu pemesanan hari ini sudah lewat")
+        else:
+            state, reason = State.FULL, _("Penuh")
+        result.append(DayAvailability(day, free[day], capacity[day], state, reason))
+    return result
+
+
+def slots_for(
+    *, office: Office, service_type: ServiceType, day: datetime.date
+) -> list[SlotAvailability]:
+    """Every slot of that office-local day for the service, bookable or not, with why not."""
+    now = timezone.now()
+    settings = BookingSettings.for_office(office)
+    today = timezone.localdate(now, timezone=office.tz)
+    cutoff = now + datetime.timedelta(minutes=settings.cutoff_minutes)
+    in_window = today <= day < today + datetime.timedelta(days=settings.days_ahead)
+    plan = plan_days(office=office, start=day, days=1)[0]
+    slots = (
+        Slot.objects.for_service(office=office, service_type=service_type)
+        .on_day(office=office, on=day)
+        .select_related("office")
+        .order_by("starts_at")
+    )
+    result = []
+    for slot in slots:
+        local_start = timezone.localtime(slot.starts_at, office.tz).time()
+        if not any(start <= local_start < end for start, end in plan.intervals):
+            bookable, reason = False, plan.reason or _("Kantor tidak melayani")
+        elif not in_window:
+            bookable, reason = False, _("Belum dibuka")
+        elif slot.starts_at < cutoff:
+            bookable, reason = False, _("Waktu pemesanan sudah lewat")
+        elif slot.free <= 0:
+            bookable, reason = False, _("Penuh")
+        else:
+            bookable, reason = True, ""
+        result.append(SlotAvailability(slot, slot.free, bookable, reason))
+    return result
