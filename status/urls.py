@@ -6,4 +6,6 @@ app_name = "status"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("kirim-tautan/", views.send_link, name="send-link"),
+    path("lihat/<str:token>/", views.link, name="link"),
 ]
