@@ -5,9 +5,11 @@ run eagerly in-process and a local-memory cache. Set DATABASE_URL and REDIS_URL 
 PostgreSQL and Redis.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ktpportal.urls"
@@ -127,12 +131,91 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The database decides what must be sent (the notification outbox); Redis only carries ids.
+# Every task is safe to run twice, so the settings below choose "at least once" delivery of
+# task messages and let the tasks' conditional updates make the effect happen once.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without a broker the embedded default runs tasks in-process, right away.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# No caller reads a task's return value: results would only fill Redis.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Acknowledge a message after its task ran, not when a worker takes it: a worker killed
+# mid-task leaves the message in Redis to be delivered again...
+CELERY_TASK_ACKS_LATE = True
+# ...and so does a child process that dies (OOM killer, hard time limit).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One reserved message per process: a killed worker strands few unacknowledged messages,
+# and a slow send does not hold back messages another process could take.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task that hangs is interrupted (soft) and then killed (hard); a send's own timeouts
+# (EMAIL_TIMEOUT, SHORT_MESSAGE_GATEWAY_TIMEOUT) are far shorter.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+# Redis hands an unacknowledged message to another worker after this many seconds. It must
+# be longer than the slowest task and than any countdown (a countdown message waits
+# unacknowledged in a worker), or Redis would deliver it twice while it waits. Nothing here
+# uses a countdown longer than NOTIFICATION_RETRY_BACKOFF_MAX; reminders days ahead come
+# from the beat scan of the database, never from ETAs.
+_celery_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _celery_visibility_timeout,
+    "socket_connect_timeout": 3,
+}
+# When Redis is down, a citizen's request gives up queueing after about a second (the row
+# stays pending and the requeue scan sends it later) instead of hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# Keep our logging (JSON lines, NIKs masked) in the worker instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Task modules that are not an app's tasks.py (which autodiscovery finds).
+CELERY_IMPORTS = ["antrean.reminders"]
+# Exactly one beat runs per deployment. Each periodic message expires before the next one
+# is due, so a worker that was down does not run a backlog of identical scans.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-pending-notifications": {
+        "task": "ktpportal.notifications.tasks.requeue_pending",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "send-due-reminders": {
+        "task": "antrean.reminders.send_due_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "generate-slots-daily": {
+        "task": "antrean.tasks.generate_slots_daily",
+        "schedule": crontab(minute=30, hour=0),
+    },
+}
+
+# The outbox: a failed send is tried again after NOTIFICATION_RETRY_BACKOFF seconds, doubled
+# each time up to NOTIFICATION_RETRY_BACKOFF_MAX (with jitter), NOTIFICATION_MAX_ATTEMPTS
+# times in all (defaults: about an hour). A row still pending NOTIFICATION_REQUEUE_AFTER
+# seconds after it was due, or "sending" for NOTIFICATION_SENDING_TIMEOUT seconds (its
+# worker died), is queued again by the every-minute requeue task.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+NOTIFICATION_RETRY_BACKOFF = env_int("NOTIFICATION_RETRY_BACKOFF", 30, minimum=1)
+NOTIFICATION_RETRY_BACKOFF_MAX = env_int("NOTIFICATION_RETRY_BACKOFF_MAX", 1800, minimum=1)
+NOTIFICATION_REQUEUE_AFTER = env_int("NOTIFICATION_REQUEUE_AFTER", 120, minimum=0)
+NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 600, minimum=1)
+if _celery_visibility_timeout <= NOTIFICATION_RETRY_BACKOFF_MAX:
+    raise ImproperlyConfigured(
+        "NOTIFICATION_RETRY_BACKOFF_MAX must be shorter than CELERY_VISIBILITY_TIMEOUT."
+    )
+if NOTIFICATION_SENDING_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    # Only a send whose worker is surely dead may be taken over.
+    raise ImproperlyConfigured(
+        f"NOTIFICATION_SENDING_TIMEOUT must be longer than the task time limit "
+        f"({CELERY_TASK_TIME_LIMIT} s)."
+    )
 
 # --- Email (Django 6.1 MAILERS) -------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -165,6 +248,15 @@ SHORT_MESSAGE_BACKEND = env_str(
     "SHORT_MESSAGE_BACKEND", "ktpportal.notifications.channels.FileShortMessageBackend"
 )
 SHORT_MESSAGE_FILE = env_str("SHORT_MESSAGE_FILE")
+# For ktpportal.notifications.channels.HTTPGatewayBackend: POSTs JSON with a bearer token.
+SHORT_MESSAGE_GATEWAY_URL = env_str("SHORT_MESSAGE_GATEWAY_URL")
+SHORT_MESSAGE_GATEWAY_TOKEN = env_str("SHORT_MESSAGE_GATEWAY_TOKEN")
+SHORT_MESSAGE_GATEWAY_TIMEOUT = env_int("SHORT_MESSAGE_GATEWAY_TIMEOUT", 10, minimum=1)
+if SHORT_MESSAGE_BACKEND.endswith(".HTTPGatewayBackend"):
+    if not SHORT_MESSAGE_GATEWAY_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("SHORT_MESSAGE_GATEWAY_URL must be an http(s):// URL.")
+    if not SHORT_MESSAGE_GATEWAY_TOKEN:
+        raise ImproperlyConfigured("SHORT_MESSAGE_GATEWAY_TOKEN must be set for the gateway.")
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -219,6 +311,21 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Staff login against guessing (django-axes). The standalone backend refuses a locked-out
+# login before the password is even checked, so a right password is refused too.
+# Tests log in with `client.force_login(user)`: `client.login()` passes no request to it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+# Per username and address together: counter staff of one office share one public address,
+# so locking by address alone would lock the whole office out after one person's typos.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+
 # --- Logging: one JSON line per event, NIKs masked ------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
@@ -250,5 +357,8 @@ if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Portal ---------------------------------------------------------------------------
+# Bookings and applications older than this (past visit, closed application) are erased
+# by `manage.py purge_personal_data`, with citizens left without any (docs/security.md).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 365, minimum=30)
 # Demo staff users created by `manage.py seed_demo` get this password (README says so).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-ktp-2026")

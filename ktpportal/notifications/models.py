@@ -2,9 +2,12 @@
 transaction as the event that causes it (a booking, a change of stage)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ktpportal.models import Office
+
+MASK_CHAR = "\u2022"
 
 
 class Channel(models.TextChoices):
@@ -20,9 +23,18 @@ class State(models.TextChoices):
     FAILED = "failed", _("gagal")
 
 
+def mask_recipient(value: str) -> str:
+    """ "si•••@example.org" / "0812••••890": enough for staff to recognise, not to copy."""
+    if "@" in value:
+        name, _at, domain = value.partition("@")
+        return f"{name[:2]}{MASK_CHAR * 3}@{domain}"
+    return f"{value[:4]}{MASK_CHAR * 4}{value[-3:]}" if len(value) > 7 else MASK_CHAR * len(value)
+
+
 class Notification(models.Model):
     # e.g. "booking:42:confirmed:email"; a second write of the same event is refused by the
-    # unique index, so a retried request or task never produces a second message.
+    # unique index, so a retried request or task never produces a second message. The key
+    # also goes to the SMS/WhatsApp gateway as its idempotency key.
     key = models.CharField(_("kunci idempotensi"), max_length=200, unique=True)
     kind = models.CharField(_("jenis pesan"), max_length=50)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
@@ -46,6 +58,9 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # When a pending row is due: its creation, or the end of a retry's backoff. The requeue
+    # scan picks up rows still pending some time after this (their task message was lost).
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
     claimed_at = models.DateTimeField(_("diambil pekerja"), null=True, blank=True)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
 
@@ -53,9 +68,10 @@ class Notification(models.Model):
         verbose_name = _("notifikasi")
         verbose_name_plural = _("notifikasi")
         indexes = [
+            # The every-minute requeue scan reads only unfinished rows.
             models.Index(
-                fields=["created_at"],
-                name="notification_pending",
+                fields=["state", "next_attempt_at"],
+                name="notification_unfinished",
                 condition=models.Q(state__in=["pending", "sending"]),
             ),
             models.Index(fields=["subject_type", "subject_id"], name="notification_subject"),
@@ -63,3 +79,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} / {self.get_channel_display()} ({self.get_state_display()})"
+
+    @property
+    def masked_recipient(self) -> str:
+        return mask_recipient(self.recipient)

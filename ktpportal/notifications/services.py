@@ -5,9 +5,10 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from ktpportal.models import Citizen, Office
-from ktpportal.notifications.models import Channel, Notification
+from ktpportal.notifications.models import Channel, Notification, State
 from ktpportal.notifications.rendering import render_email, render_short
 
 logger = logging.getLogger(__name__)
@@ -59,16 +60,33 @@ def queue_notification(
     return notification
 
 
+def resend_failed(*, notifications: models.QuerySet[Notification]) -> int:
+    """Give failed rows a fresh set of attempts (staff's "kirim ulang"). Rows in any other
+    state are left alone, so a double click cannot send twice. Returns how many."""
+    from ktpportal.notifications.tasks import send_notification
+
+    with transaction.atomic():
+        ids = list(notifications.filter(state=State.FAILED).values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids, state=State.FAILED).update(
+            state=State.PENDING, attempts=0, claimed_at=None, next_attempt_at=timezone.now()
+        )
+        for notification_id in ids:
+            transaction.on_commit(
+                lambda notification_id=notification_id: _enqueue(send_notification, notification_id)
+            )
+    return len(ids)
+
+
 def _enqueue(task, notification_id: int) -> None:
     # A broker that is down must not fail the citizen's request: the row stays pending and
     # the every-minute requeue task delivers it once the broker is back.
     try:
         task.delay(notification_id)
-    except Exception:
+    except Exception as exc:
+        # No traceback: during an outage every request would log the same one.
         logger.warning(
             "notification queued for later delivery",
-            extra={"notification_id": notification_id},
-            exc_info=True,
+            extra={"notification_id": notification_id, "error": f"{type(exc).__name__}: {exc}"},
         )
 
 
@@ -82,6 +100,7 @@ def notify_citizen(
     context: dict,
     short_messages: bool,
     attachments: list[dict] | None = None,
+    contact=None,
 ) -> list[Notification]:
     """Fan one event out to the citizen's channels: email when they gave one, SMS and
     the deployment's short-message channel (SHORT_MESSAGE_CHANNEL: SMS or WhatsApp) when
@@ -90,17 +109,20 @@ def notify_citizen(
     `event_key` names the event once ("booking:42:confirmed"); the channel is appended.
     Templates: emails/<kind>-{subject.txt,body.txt,body.html} and sms/<kind>.txt.
     """
-    language = citizen.language or "id"
-    context = {"citizen": citizen, "office": office, **context}
+    # `contact`: where this event's messages go when it is not the citizen's record, e.g. a
+    # booking, which keeps the name, phone, email and language typed for it.
+    recipient = contact or citizen
+    language = recipient.language or "id"
+    context = {"citizen": recipient, "office": office, **context}
     queued = []
-    if citizen.email:
+    if recipient.email:
         title, text, html = render_email(kind, context, language)
         queued.append(
             queue_notification(
                 key=f"{event_key}:email",
                 kind=kind,
                 channel=Channel.EMAIL,
-                recipient=citizen.email,
+                recipient=recipient.email,
                 about=about,
                 office=office,
                 title=title,
@@ -110,7 +132,7 @@ def notify_citizen(
                 language=language,
             )
         )
-    if short_messages and citizen.phone:
+    if short_messages and recipient.phone:
         # One short message per event, on the deployment's channel (SMS or WhatsApp).
         channel = Channel(settings.SHORT_MESSAGE_CHANNEL)
         queued.append(
@@ -118,7 +140,7 @@ def notify_citizen(
                 key=f"{event_key}:{channel}",
                 kind=kind,
                 channel=channel,
-                recipient=citizen.phone,
+                recipient=recipient.phone,
                 about=about,
                 office=office,
                 body_text=render_short(kind, context, language),

@@ -1,0 +1,143 @@
+"""Visit reminders from the beat scan: the day before at the office's reminder time and two
+hours before, in the office's own zone, once each; none for cancelled or checked-in
+bookings, and none by SMS without consent."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from antrean.reminders import DAY_BEFORE, SAME_DAY, write_due_reminders
+from antrean.services import cancel_booking, check_in_booking
+from ktpportal.celery import app as celery_app
+from ktpportal.notifications.models import Notification, State
+from tests.antrean.factories import book, make_booking_office, slot_at
+from tests.factories import make_service_type
+
+UTC = datetime.UTC
+# Kota Jayapura (WIT, UTC+9). The visit: Wednesday 2 December 2026, 09.00 WIT = 00.00 UTC.
+BOOKED_AT = datetime.datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Monday 09.00 WIT
+DAY_BEFORE_AT = datetime.datetime(2026, 11, 30, 23, 0, tzinfo=UTC)  # Tuesday 08.00 WIT
+SAME_DAY_AT = datetime.datetime(2026, 12, 1, 22, 0, tzinfo=UTC)  # Wednesday 07.00 WIT
+SECOND = datetime.timedelta(seconds=1)
+
+
+@pytest.fixture
+def visit(db):
+    """Three bookings for the same slot: SMS consent, no consent, cancelled."""
+    service_type = make_service_type()
+    office = make_booking_office(
+        services=[service_type], weekdays=range(7), regency_code="9171", name="Dukcapil Jayapura"
+    )
+    with time_machine.travel(BOOKED_AT, tick=False):
+        slot = slot_at(office, datetime.date(2026, 12, 2), 9)
+        consenting = book(slot, service_type, email="siti@example.org", sms_consent=True)
+        silent = book(slot, service_type, email="budi@example.org", sms_consent=False)
+        cancelled = book(slot, service_type, email="ani@example.org", sms_consent=True)
+        cancel_booking(booking=cancelled)
+    # Drop the confirmations, to see only what the reminder scan writes.
+    Notification.objects.all().delete()
+    return consenting, silent, cancelled
+
+
+def _written():
+    return sorted(Notification.objects.values_list("key", flat=True))
+
+
+def _run_at(moment):
+    with time_machine.travel(moment, tick=False):
+        return write_due_reminders()
+
+
+def test_day_before_reminder_goes_out_at_the_office_reminder_time_in_its_own_zone(visit):
+    consenting, silent, _ = visit
+
+    assert _run_at(DAY_BEFORE_AT - SECOND) == 0
+    assert _run_at(DAY_BEFORE_AT) == 2
+    assert _run_at(DAY_BEFORE_AT + datetime.timedelta(minutes=5)) == 0
+
+    assert _written() == sorted(
+        [
+            f"booking:{consenting.pk}:reminder-day-before:email",
+            f"booking:{consenting.pk}:reminder-day-before:sms",
+            f"booking:{silent.pk}:reminder-day-before:email",
+        ]
+    )
+    sms = Notification.objects.get(channel="sms")
+    assert sms.kind == DAY_BEFORE
+    assert consenting.code in sms.body_text
+    assert "09.00 WIT" in sms.body_text
+    assert len(sms.body_text) <= 160
+    email = Notification.objects.get(key__startswith=f"booking:{consenting.pk}", channel="email")
+    assert "WIT" in email.title
+    assert "Dukcapil Jayapura" in email.body_text
+
+
+def test_same_day_reminder_goes_out_two_hours_before_once(visit):
+    consenting, silent, _ = visit
+    _run_at(DAY_BEFORE_AT)
+
+    assert _run_at(SAME_DAY_AT - SECOND) == 0
+    assert _run_at(SAME_DAY_AT) == 2
+    assert _run_at(SAME_DAY_AT + datetime.timedelta(minutes=30)) == 0
+
+    same_day = Notification.objects.filter(kind=SAME_DAY)
+    assert sorted(same_day.values_list("key", flat=True)) == sorted(
+        [
+            f"booking:{consenting.pk}:reminder-same-day:email",
+            f"booking:{consenting.pk}:reminder-same-day:sms",
+            f"booking:{silent.pk}:reminder-same-day:email",
+        ]
+    )
+
+
+def test_office_reminder_time_is_used(visit):
+    consenting, _, _ = visit
+    settings = consenting.office.booking_settings
+    settings.reminder_time = datetime.time(17, 30)
+    settings.save()
+    tuesday_1730_wit = datetime.datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+
+    assert _run_at(DAY_BEFORE_AT) == 0
+    assert _run_at(tuesday_1730_wit) == 2
+
+
+def test_no_reminder_for_cancelled_checked_in_or_past_visits(visit):
+    consenting, silent, cancelled = visit
+    with time_machine.travel(SAME_DAY_AT + datetime.timedelta(hours=1), tick=False):
+        check_in_booking(booking=silent)
+
+    _run_at(DAY_BEFORE_AT)
+    _run_at(SAME_DAY_AT + datetime.timedelta(hours=1))
+    assert _run_at(SAME_DAY_AT + datetime.timedelta(hours=3)) == 0  # the visit has begun
+
+    keys = _written()
+    assert not any(key.startswith(f"booking:{cancelled.pk}:") for key in keys)
+    assert not any(key.startswith(f"booking:{silent.pk}:reminder-same-day") for key in keys)
+
+
+def test_a_booking_made_after_the_reminder_moment_gets_no_day_before_reminder(visit):
+    consenting, _, _ = visit
+    type(consenting).objects.filter(pk=consenting.pk).update(created_at=DAY_BEFORE_AT + SECOND)
+
+    _run_at(DAY_BEFORE_AT + datetime.timedelta(hours=1))
+
+    assert not any(key.startswith(f"booking:{consenting.pk}:") for key in _written())
+
+
+def test_send_reminders_command_writes_and_sends_without_a_broker(
+    visit, settings, monkeypatch, mailoutbox
+):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    settings.NOTIFICATION_REQUEUE_AFTER = 0
+
+    out = io.StringIO()
+    with time_machine.travel(DAY_BEFORE_AT, tick=False):
+        call_command("send_reminders", stdout=out)
+
+    assert "reminders written: 2" in out.getvalue()
+
+    assert set(Notification.objects.values_list("state", flat=True)) == {State.SENT}
+    assert sorted(m.to[0] for m in mailoutbox) == ["budi@example.org", "siti@example.org"]
