@@ -189,7 +189,7 @@ class BookingAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("nama"), ordering="citizen__full_name")
     def citizen_name(self, obj):
-        return obj.citizen.full_name
+        return obj.full_name or obj.citizen.full_name
 
     @admin.display(description=_("NIK"))
     def masked_nik(self, obj):
@@ -197,11 +197,11 @@ class BookingAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("nomor HP"))
     def citizen_phone(self, obj):
-        return obj.citizen.phone
+        return obj.phone
 
     @admin.display(description=_("email"))
     def citizen_email(self, obj):
-        return obj.citizen.email
+        return obj.email
 
     @admin.display(description=_("jadwal"), ordering="slot__starts_at")
     def visit_time(self, obj):

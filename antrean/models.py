@@ -336,6 +336,11 @@ class Booking(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
+    # The contact typed for this booking: booking messages go here. The citizen's record is
+    # not changed from a web form (see ktpportal.services.register_citizen).
+    full_name = models.CharField(_("nama lengkap"), max_length=100, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
     sms_consent = models.BooleanField(_("setuju pengingat SMS/WhatsApp"), default=False)
     language = models.CharField(_("bahasa"), max_length=5, default="id")
     # Made by the booking form when it is shown: the same form sent twice books once.

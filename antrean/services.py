@@ -22,9 +22,10 @@ from antrean.calendar_rules import plan_days
 from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from dokumen.checklist import checklist_for
 from ktpportal.codes import normalize_code
-from ktpportal.models import Citizen, ServiceType
+from ktpportal.models import ServiceType
 from ktpportal.nik import normalize_nik, parse_nik
 from ktpportal.notifications.services import notify_citizen
+from ktpportal.services import register_citizen
 
 # PostgreSQL's "lock_not_available" and "deadlock_detected": a crowd, not a bug.
 _BUSY_SQLSTATES = {"55P03", "40P01"}
@@ -167,8 +168,7 @@ def _free_seat(slot_id: int) -> None:
 
 
 def _notify(booking: Booking, kind: str, event_key: str, *, with_calendar: bool) -> None:
-    citizen = booking.citizen
-    with translation.override(citizen.language or "id"):
+    with translation.override(booking.language or "id"):
         checklist = checklist_for(booking.service_type, booking.office)
         attachments = None
         if with_calendar:
@@ -180,7 +180,8 @@ def _notify(booking: Booking, kind: str, event_key: str, *, with_calendar: bool)
                 }
             ]
         notify_citizen(
-            citizen=citizen,
+            citizen=booking.citizen,
+            contact=booking,
             kind=kind,
             event_key=event_key,
             about=booking,
@@ -189,24 +190,6 @@ def _notify(booking: Booking, kind: str, event_key: str, *, with_calendar: bool)
             short_messages=booking.sms_consent,
             attachments=attachments,
         )
-
-
-def _save_citizen(*, nik: str, full_name: str, phone: str, email: str, language: str) -> Citizen:
-    citizen = Citizen.objects.filter(nik=nik).first() or Citizen(nik=nik)
-    citizen.full_name = full_name
-    citizen.phone = phone
-    citizen.email = email
-    citizen.language = language
-    citizen.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            citizen.save()
-    except IntegrityError:
-        # Someone booked with the same NIK in the same instant: update their row instead.
-        citizen.pk = Citizen.objects.get(nik=nik).pk
-        citizen._state.adding = False
-        citizen.save()
-    return citizen
 
 
 def book_slot(
@@ -234,12 +217,18 @@ def book_slot(
             _bound_lock_waits()
             slot = Slot.objects.select_related("office").get(pk=slot.pk)
             check_slot(slot=slot, service_type=service_type)
-            citizen = _save_citizen(
+            phone, email = (phone or "").strip(), (email or "").strip()
+            if not phone and not email:
+                raise ValidationError(
+                    _("Isi nomor HP atau email, agar kami bisa menghubungi Anda."), code="contact"
+                )
+            citizen = register_citizen(
                 nik=nik,
                 full_name=full_name,
-                phone=(phone or "").strip(),
-                email=(email or "").strip(),
+                phone=phone,
+                email=email,
                 language=language,
+                verified=False,
             )
             if Booking.objects.filter(
                 citizen=citizen, service_type=service_type, status=Booking.Status.ACTIVE
@@ -251,6 +240,9 @@ def book_slot(
                 service_type=service_type,
                 slot=slot,
                 citizen=citizen,
+                full_name=full_name,
+                phone=phone,
+                email=email,
                 sms_consent=sms_consent,
                 language=language,
                 submission_token=submission_token,

@@ -20,6 +20,7 @@ from ktpportal.codes import new_code, normalize_code
 from ktpportal.models import Citizen, Office, ServiceType
 from ktpportal.notifications.services import notify_citizen
 from ktpportal.scoping import offices_for
+from ktpportal.services import register_citizen
 from status.models import Application, StatusChange
 from status.stages import NOTIFY, TEXTS, Stage, refusal
 
@@ -39,21 +40,8 @@ class StatusError(Exception):
 
 def get_or_create_citizen(*, nik: str, full_name: str, phone: str, email: str) -> Citizen:
     """The citizen with this NIK, registered now if new. Staff at the counter have the
-    person and their KK in front of them, so what they type replaces the contact details."""
-    citizen = Citizen.objects.filter(nik=nik).first() or Citizen(nik=nik)
-    citizen.full_name = full_name
-    citizen.phone = phone or citizen.phone
-    citizen.email = email or citizen.email
-    citizen.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            citizen.save()
-    except IntegrityError:
-        # The same NIK registered in the same instant (a booking, another counter).
-        citizen.pk = Citizen.objects.get(nik=nik).pk
-        citizen._state.adding = False
-        citizen.save()
-    return citizen
+    person and their KK in front of them, so what they type replaces the details on file."""
+    return register_citizen(nik=nik, full_name=full_name, phone=phone, email=email, verified=True)
 
 
 def create_application(
