@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from antrean.services import validate_full_name
-from ktpportal.codes import normalize_code
+from ktpportal.codes import CodeFormField
 from ktpportal.nik import NIKFormField
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
@@ -98,22 +98,11 @@ class BookingForm(forms.Form):
 
 
 class ManageForm(forms.Form):
-    code = forms.CharField(
+    code = CodeFormField(
         label=_("Kode booking"),
         max_length=30,
         help_text=_("12 huruf/angka, contoh: 7KQ2-M9XD-4HTP."),
         error_messages={"required": _("Kode booking wajib diisi.")},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        format_message=_("Kode booking terdiri dari 12 huruf/angka, contoh: 7KQ2-M9XD-4HTP."),
     )
     nik = NIKFormField(help_text=_("NIK yang dipakai saat mengambil antrean."))
-
-    def clean_code(self):
-        code = normalize_code(self.cleaned_data["code"])
-        if code is None:
-            raise ValidationError(
-                _("Kode booking terdiri dari 12 huruf/angka, contoh: 7KQ2-M9XD-4HTP."),
-                code="format",
-            )
-        return code

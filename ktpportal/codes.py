@@ -8,6 +8,9 @@ Typing is forgiven: lower case, spaces and dashes, and I/L for 1, O for 0.
 import re
 import secrets
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SYMBOLS = 12
 GROUP = 4
@@ -31,3 +34,28 @@ def normalize_code(text: str) -> str | None:
     if not _VALID.fullmatch(raw):
         return None
     return format_code(raw)
+
+
+class CodeFormField(forms.CharField):
+    """A box for a booking code or receipt number: forgiving what people type, and
+    cleaning to the stored form; `format_message` says what a code looks like."""
+
+    def __init__(self, *, format_message, **kwargs):
+        self.format_message = format_message
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        code = normalize_code(value)
+        if code is None:
+            raise ValidationError(self.format_message, code="format")
+        return code
