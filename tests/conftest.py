@@ -34,6 +34,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+def restore_regions():
+    """Put back the regions the migration loaded, from the same files, the same way."""
+    import importlib
+
+    from django.apps import apps
+
+    from ktpportal.models import Province
+
+    if not Province.objects.exists():
+        importlib.import_module("ktpportal.migrations.0002_load_regions").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _regions_after_flush(request, django_db_blocker):
+    """A transactional test ends by emptying every table, the regions that a migration
+    loaded too; the next test expects them, so they are put back."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            restore_regions()
+
+
 @pytest.fixture
 def office(db):
     from tests.factories import make_office
