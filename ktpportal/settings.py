@@ -194,6 +194,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "antrean.tasks.generate_slots_daily",
         "schedule": crontab(minute=30, hour=0),
     },
+    # 18:15 UTC is a quiet hour in every zone (01:15 WIB, 02:15 WITA, 03:15 WIT).
+    "purge-personal-data": {
+        "task": "status.tasks.purge_personal_data",
+        "schedule": crontab(minute=15, hour=18),
+    },
+    "clear-expired-sessions": {
+        "task": "ktpportal.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=45, hour=18),
+    },
 }
 
 # The outbox: a failed send is tried again after NOTIFICATION_RETRY_BACKOFF seconds, doubled
@@ -307,8 +316,12 @@ SECURE_SSL_REDIRECT = SECURE_SSL and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Rate limits and login lockouts count the real client, not the proxy (ktpportal/net.py).
+RATELIMIT_IP_META_KEY = "ktpportal.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "ktpportal.net.client_ip"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Staff login against guessing (django-axes). The standalone backend refuses a locked-out
