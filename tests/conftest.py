@@ -47,17 +47,16 @@ def restore_regions():
 
 
 @pytest.fixture(autouse=True)
-def _regions_after_flush(request, django_db_blocker):
-    """A transactional test ends by emptying every table, the regions that a migration
-    loaded too; the next test expects them, so they are put back."""
-    yield
+def _regions_restored(request):
+    """A transactional test ends by emptying every table, the regions a migration loaded
+    too (pytest-django runs those tests last). Each one puts them back before it starts."""
     marker = request.node.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or {
         "transactional_db",
         "live_server",
     } & set(request.fixturenames):
-        with django_db_blocker.unblock():
-            restore_regions()
+        request.getfixturevalue("transactional_db")
+        restore_regions()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.db import connection, transaction
 
 from antrean.models import Booking, Slot
 from antrean.services import BookingError, book_slot, reschedule_booking
-from ktpportal.models import Province, Regency
 from tests.antrean.factories import book, make_booking_office, slot_at
 from tests.factories import make_nik, make_service_type
 
@@ -35,20 +34,7 @@ def service():
 
 
 @pytest.fixture
-def jakarta():
-    # The flush after a transactional test also empties the region tables that a migration
-    # filled; put back just the one the office needs (cheaper than serialized_rollback).
-    province, _ = Province.objects.get_or_create(
-        code="31", defaults={"name": "DKI Jakarta", "tz_name": "Asia/Jakarta"}
-    )
-    Regency.objects.get_or_create(
-        code="3174",
-        defaults={"province": province, "name": "Kota Jakarta Selatan", "kind": "kota"},
-    )
-
-
-@pytest.fixture
-def office(service, jakarta):
+def office(service):
     return make_booking_office(services=[service])
 
 

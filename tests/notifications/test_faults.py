@@ -10,7 +10,6 @@ import time_machine
 from django.db import connection, transaction
 
 from antrean.models import Booking
-from ktpportal.models import Province, Regency
 from ktpportal.notifications.models import Notification, State
 from ktpportal.notifications.sending import send_one
 from ktpportal.notifications.tasks import requeue_pending, send_notification
@@ -28,14 +27,6 @@ pytestmark = [
 
 @pytest.fixture
 def office(transactional_db):
-    # Each transactional test ends by emptying the database, region rows included (reloading
-    # them all with serialized_rollback costs half a minute a test): put back the one needed.
-    province, _ = Province.objects.get_or_create(
-        code="31", defaults={"name": "DKI Jakarta", "tz_name": "Asia/Jakarta"}
-    )
-    Regency.objects.get_or_create(
-        code="3174", defaults={"province": province, "name": "Jakarta Selatan", "kind": "kota"}
-    )
     return make_office()
 
 
