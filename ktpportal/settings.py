@@ -337,6 +337,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 # so locking by address alone would lock the whole office out after one person's typos.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "429.html"
 
 # --- Logging: one JSON line per event, NIKs masked ------------------------------------
