@@ -49,5 +49,9 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A ktpportal beat --loglevel=INFO
 
+## Benchmarks (issue 8): needs PostgreSQL, Redis and wrk; about 15 minutes, docs/benchmarks.md.
+bench: setup
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache

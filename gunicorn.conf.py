@@ -4,8 +4,15 @@ Workers: the portal's views are short and mostly wait on PostgreSQL, so sync wor
 (2 x cores) + 1 of them, serve best without the complexity of threads or gevent: each
 worker holds its own small connection pool (DATABASE_POOL_MAX). Override with
 GUNICORN_WORKERS / GUNICORN_THREADS.
+
+preload_app: Django is imported once in the master and the workers are forked from it.
+Measured by bench/ (docs/benchmarks.md): without it every worker, including each one
+recycled by max_requests, spent about 2 s booting and building the holiday calendar on
+its first date page, and the slot picker fell to a few requests per second while that
+happened. No database connection is opened before the fork (the pool is made lazily).
 """
 
+import datetime
 import multiprocessing
 import os
 
@@ -13,6 +20,7 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
+preload_app = True
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
@@ -22,3 +30,17 @@ max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 # Access lines never carry a NIK: lookups are POSTs and no URL holds one.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def when_ready(server):
+    """Build this year's and next year's holiday calendars, in both languages, in the master
+    (about 1.5 s of CPU each, cached per process): forked workers inherit them warm."""
+    from django.utils import translation
+
+    from antrean.calendar_rules import holiday_reason
+
+    year = datetime.date.today().year
+    for language in ("id", "en"):
+        with translation.override(language):
+            for day in (datetime.date(year, 1, 2), datetime.date(year + 1, 1, 2)):
+                holiday_reason(day)
