@@ -141,3 +141,23 @@ def test_send_reminders_command_writes_and_sends_without_a_broker(
 
     assert set(Notification.objects.values_list("state", flat=True)) == {State.SENT}
     assert sorted(m.to[0] for m in mailoutbox) == ["budi@example.org", "siti@example.org"]
+
+
+def test_the_beat_scan_hands_out_batches_that_write_each_reminder_once(visit, monkeypatch):
+    from antrean import reminders
+
+    consenting, silent, _ = visit
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setattr(reminders, "BATCH_SIZE", 1)  # one batch per booking
+
+    with time_machine.travel(DAY_BEFORE_AT, tick=False):
+        reminders.send_due_reminders.delay()
+        reminders.send_due_reminders.delay()
+
+    assert _written() == sorted(
+        [
+            f"booking:{consenting.pk}:reminder-day-before:email",
+            f"booking:{consenting.pk}:reminder-day-before:sms",
+            f"booking:{silent.pk}:reminder-day-before:email",
+        ]
+    )
