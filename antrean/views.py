@@ -8,7 +8,7 @@ its id lives in the session, never in a URL.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -126,6 +126,10 @@ def _availability_of(slot: Slot, office: Office, service_type: ServiceType, day)
 # --- Booking ----------------------------------------------------------------------------
 
 
+# Up to this many offices are listed at once; more are reached through their province.
+LIST_ALL_OFFICES_UP_TO = 30
+
+
 @require_GET
 def index(request):
     """Step 1: the office. `?kantor=` and `?layanan=` come from dokumen's "book" button."""
@@ -157,10 +161,29 @@ def index(request):
             | Q(regency__name__icontains=query)
             | Q(regency__province__name__icontains=query)
         )
+    province = request.GET.get("provinsi", "")[:2]
+    if province:
+        offices = offices.filter(regency__province__code=province)
+    provinces = []
+    if not query and not province and offices.count() > LIST_ALL_OFFICES_UP_TO:
+        # A province-wide portal has hundreds of offices: a phone gets the provinces first
+        # (and the search box), not a page of every office.
+        provinces = list(
+            offices.values("regency__province__code", "regency__province__name")
+            .annotate(count=Count("pk"))
+            .order_by("regency__province__code")
+        )
+        offices = offices.none()
     return render(
         request,
         "antrean/index.html",
-        {"offices": list(offices), "query": query, "service_type": service_type},
+        {
+            "offices": list(offices),
+            "provinces": provinces,
+            "province": province,
+            "query": query,
+            "service_type": service_type,
+        },
     )
 
 

@@ -1,11 +1,13 @@
 from urllib.parse import urlencode
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dokumen.checklist import checklist_for
+from dokumen.models import OfficeRequirementChange
 from ktpportal.models import Office, ServiceType
 
 
@@ -18,11 +20,16 @@ def index(request):
 @require_GET
 def checklist(request, code):
     service_type = get_object_or_404(ServiceType.objects.active(), code=code)
-    offices = Office.objects.active().only("slug", "name")
+    # Only offices whose list differs are offered: every other office uses the national
+    # list, and a province's hundreds of offices would make the page too heavy for a phone.
+    differs = OfficeRequirementChange.objects.filter(
+        office=OuterRef("pk"), service_type=service_type
+    )
+    offices = list(Office.objects.active().filter(Exists(differs)).only("slug", "name"))
     office = None
     slug = request.GET.get("kantor", "")
     if slug:
-        office = next((o for o in offices if o.slug == slug), None)
+        office = Office.objects.active().filter(slug=slug).first()
         if office is None:
             raise Http404("unknown office")
     book_query = {"layanan": service_type.code}
