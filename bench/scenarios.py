@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from antrean.models import Booking, OfficeService, Slot
 from bench import generate, load
+from ktpportal.logs import mask_niks_in
 from ktpportal.models import Office
 from ktpportal.notifications.models import Notification, State
 from status.models import Application
@@ -119,7 +120,9 @@ def _explain_lookup() -> list[str]:
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {sql}")
-            plans.append(sql + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
+            plan = sql + "\n" + "\n".join(row[0] for row in cursor.fetchall())
+            # Synthetic, but a NIK is never written out whole, in a document neither.
+            plans.append(mask_niks_in(plan))
     return plans
 
 
