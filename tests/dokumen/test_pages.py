@@ -52,7 +52,7 @@ def test_checklist_for_a_chosen_office(client, seeded):
     assert "Kartu Keluarga (KK)" in untouched and "Surat pernyataan" not in untouched
     # Only offices whose list differs are offered; the other one is shown once chosen.
     assert f'<option value="{other.slug}" selected>Kantor Lain</option>' in untouched
-    assert 'value="{}"'.format(other.slug) not in html
+    assert f'value="{other.slug}"' not in html
 
 
 def test_ticks_come_back_from_the_address(client, seeded):
