@@ -72,3 +72,11 @@ def test_error_pages_render_without_a_request():
 
 def test_admin_login_page_works(client):
     assert client.get("/admin/login/").status_code == 200
+
+
+def test_indonesian_unless_english_was_chosen(client):
+    # A phone set to English still gets Bahasa Indonesia until the person switches.
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="id">' in response.text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="id").text
