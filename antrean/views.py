@@ -47,7 +47,7 @@ _ERROR_STATUS = {"full": 409, "already_booked": 409, "busy": 429, "not_found": 4
 def _nik_key(group, request) -> str:
     # Keyed by a keyed hash of the NIK: the cache (Redis) never holds a NIK.
     return salted_hmac(
-        "antrean.ratelimit.nik", normalize_nik(request.POST.get("nik", ""))
+        "antrean.ratelimit.nik", normalize_nik(request.POST.get("nik", "")), algorithm="sha256"
     ).hexdigest()
 
 

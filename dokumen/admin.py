@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.utils.translation import gettext_lazy as _
 
 from dokumen.models import OfficeRequirementChange, Requirement
@@ -38,8 +39,8 @@ class RequirementAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)  # would bypass the seeded-row rule above
         return actions
 

@@ -37,7 +37,7 @@ def _nik_key(group, request) -> str:
     # A keyed hash: the cache (Redis) never holds a NIK, and the key cannot be reversed by
     # hashing every possible NIK without the secret.
     nik = normalize_nik(request.POST.get("nik", "")[:MAX_NIK_INPUT])
-    return salted_hmac("status.ratelimit.nik", nik).hexdigest()
+    return salted_hmac("status.ratelimit.nik", nik, algorithm="sha256").hexdigest()
 
 
 def _nik_rate(group, request) -> str | None:
