@@ -91,6 +91,20 @@ class OfficeQuerySet(models.QuerySet):
         return self.select_related("regency__province")
 
 
+# Words the apps' URLs use after /antrean/ and /dokumen/; an office with such a slug would be
+# hidden behind those pages.
+RESERVED_OFFICE_SLUGS = frozenset({"selesai", "kelola"})
+
+
+def validate_office_slug(value: str) -> None:
+    if value in RESERVED_OFFICE_SLUGS:
+        raise ValidationError(
+            _("Kode URL %(slug)s dipakai oleh halaman portal; pilih kode lain."),
+            params={"slug": value},
+            code="reserved",
+        )
+
+
 class Office(models.Model):
     """A Dukcapil office (Disdukcapil of a kabupaten/kota) or one of its UPT units."""
 
@@ -99,7 +113,9 @@ class Office(models.Model):
         UPT = "upt", _("UPT / kantor kecamatan")
 
     name = models.CharField(_("nama kantor"), max_length=150)
-    slug = models.SlugField(_("kode URL"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("kode URL"), max_length=80, unique=True, validators=[validate_office_slug]
+    )
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.DINAS)
     regency = models.ForeignKey(
         Regency, models.PROTECT, related_name="offices", verbose_name=_("kabupaten/kota")

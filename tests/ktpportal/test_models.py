@@ -56,3 +56,11 @@ def test_citizen_needs_a_contact_and_a_valid_nik():
         str(make_citizen(nik=VALID_NIK, full_name="Budi"))
         == "Budi (3174\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u20220001)"
     )
+
+
+def test_an_office_slug_cannot_hide_a_portal_page():
+    office = make_office()
+    office.slug = "kelola"
+    with pytest.raises(ValidationError) as info:
+        office.full_clean()
+    assert "dipakai oleh halaman portal" in str(info.value)
