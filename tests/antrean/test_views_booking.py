@@ -312,6 +312,7 @@ def test_a_second_active_booking_for_the_same_nik_and_service_is_refused(
     assert response.status_code == 409
     assert "Sudah ada booking aktif" in response.text
     assert reverse("antrean:manage") in response.text
+    assert "Ubah jadwal atau batalkan antrean yang sudah ada" in response.text  # in the summary
     assert Booking.objects.count() == 1
     slot.refresh_from_db()
     assert slot.booked == 0
