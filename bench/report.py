@@ -196,6 +196,7 @@ def table(r: dict) -> str:
             ],
         )
     )
+    sections.append(_memory_table(r["memory"]))
     written = fanout["written_seconds"]
     sections.append(
         _md_table(
@@ -237,6 +238,26 @@ def table(r: dict) -> str:
         f"wrk runs of {scale['seconds']} s."
     )
     return scale_line + "\n\n" + "\n\n".join(sections) + "\n"
+
+
+def _memory_table(memory: dict) -> str:
+    """Each gunicorn worker's resident memory once warm and after every page was served; a
+    worker that is not in both (replaced meanwhile) is shown with a dash."""
+    warm, end = memory["warm"], memory["end"]
+    rows = []
+    for pid in sorted(set(warm) | set(end)):
+        before, after = warm.get(pid), end.get(pid)
+        growth = f"{after - before:+.1f}" if before is not None and after is not None else "-"
+        rows.append(
+            [
+                str(pid),
+                f"{before:.1f}" if before is not None else "-",
+                f"{after:.1f}" if after is not None else "-",
+                growth,
+            ]
+        )
+    header = f"gunicorn worker (memory, {memory['requests']:,} requests between)"
+    return _md_table([header, "RSS warm MB", "RSS end MB", "growth MB"], rows)
 
 
 def write_docs(path: Path, r: dict) -> None:

@@ -4,6 +4,7 @@ fills the database and counts queries) against the gunicorn it starts here."""
 import datetime
 import random
 import time
+from pathlib import Path
 
 from django.db import connection
 from django.test import Client
@@ -45,10 +46,15 @@ def run(*, base_url, host, port, scale, bin_dir, processes, wait_healthy, log) -
     gen["small"] = (made, changes, time.perf_counter() - started)
     log(f"generated {len(offices)} offices, {gen['slots'][0]} slots, {made} applications")
 
-    processes.start(
+    gunicorn = processes.start(
         "gunicorn", [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "ktpportal.wsgi"]
     )
     wait_healthy(base_url, 60)
+    # Measured warm, as a portal that has been up a while: each worker's connection pool
+    # open and its templates compiled.
+    office = offices[0]
+    service = OfficeService.objects.offered(office).select_related("service_type")[0].service_type
+    _mixed_load(base_url, host, port, office, service, 2)
 
     results["lookup_small"] = _lookup(base_url, host, port, seconds, log)
     results["explain_small"] = _explain_lookup()
@@ -67,14 +73,52 @@ def run(*, base_url, host, port, scale, bin_dir, processes, wait_healthy, log) -
     results["explain_large"] = _explain_lookup()
     results["applications"] = total
 
-    office = offices[0]
-    service = OfficeService.objects.offered(office).select_related("service_type")[0].service_type
     results["picker"] = _slot_picker(base_url, office, service, seconds, log)
     results["rush"] = _rush(host, port, office, service, log)
     results["pages"] = _page_weights(host, port, office, service, results["rush"])
+    # Every worker has now served every page many times: its memory from here on should
+    # stay flat (gunicorn.conf.py does not recycle workers).
+    results["memory"] = {"warm": worker_memory(gunicorn.pid)}
+    results["memory"]["requests"] = _soak(base_url, host, port, office, service, seconds, log)
+    results["memory"]["end"] = worker_memory(gunicorn.pid)
     processes.stop("gunicorn")
     results["fanout"] = _fanout(offices, bin_dir, processes, log)
     return results
+
+
+def worker_memory(master_pid: int) -> dict[int, float]:
+    """Resident memory (MB) of each gunicorn worker, by pid: the master's children."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    memory = {}
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:  # a worker that just exited
+            continue
+        rss_kb = next(int(line.split()[1]) for line in status.splitlines() if line[:6] == "VmRSS:")
+        memory[int(pid)] = rss_kb / 1024
+    return memory
+
+
+def _mixed_load(base_url, host, port, office, service, seconds):
+    """Lookups and slot picker pages, half and half."""
+    picker = [reverse("antrean:dates", args=[office.slug, service.code])] + [
+        reverse("antrean:times", args=[office.slug, service.code, day])
+        for day in _next_days(office, 14)
+    ]
+    lookups = load.csrf_post_requests(
+        host, port, reverse("status:index"), _sample_forms(10 * len(picker))
+    )
+    requests = lookups + [{"path": path} for path in picker * 10]
+    return load.wrk(base_url, requests, seconds=seconds, connections=CONNECTIONS)
+
+
+def _soak(base_url, host, port, office, service, seconds, log) -> int:
+    """The requests the workers' memory is measured across: lookups and slot picker pages
+    for twice the usual run."""
+    run = _mixed_load(base_url, host, port, office, service, 2 * seconds)
+    log(f"soak: {run.requests} requests, {run.errors} errors")
+    return run.requests
 
 
 def _sample_forms(count: int) -> list[dict]:
