@@ -49,7 +49,7 @@ def test_the_canary_nik_never_reaches_the_logs(client, log_output, service, monk
     def broken(self):
         raise RuntimeError(f"database gone while reading {CANARY}")
 
-    monkeypatch.setattr(QuerySet, "first", broken)
+    monkeypatch.setattr(QuerySet, "_fetch_all", broken)
     client.raise_request_exception = False
     response = client.post(
         "/status/", {"receipt_number": application.receipt_number, "nik": CANARY}
