@@ -3,18 +3,35 @@ that cannot be booked, the reason.
 
 Each function runs a fixed number of queries, however many days or slots it shows: the
 slots are read in one query and counted in Python, the calendar in two (calendar_rules).
+
+The date and time pages show the same thing to everyone, and the minute a day opens
+everyone asks for them at once: `cached` keeps their rendered lists of days and slots
+(antrean.views) for AVAILABILITY_CACHE_SECONDS (0 turns that off). Whatever changes what an
+office has free (a seat taken or given back, slots regenerated, hours, closures, settings,
+services) calls `forget(office_id)`, which drops the office's cached lists at once and again
+when the transaction commits. The expiry bounds what no change announces: the cut-off
+moving on (a slot can still show as free for those seconds after booking it closed). What
+is shown never decides anything: booking reads the slot row again, under its lock
+(antrean.services). If the cache cannot be reached, the pages are computed without it.
 """
 
 import datetime
+import logging
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from antrean.calendar_rules import plan_days
 from antrean.models import BookingSettings, OfficeService, Slot
 from ktpportal.models import Office, ServiceType
+
+logger = logging.getLogger(__name__)
 
 # Days after the booking window shown as "not open yet", so people see when to come back.
 NOT_OPEN_DAYS_SHOWN = 3
@@ -147,3 +164,54 @@ def slots_for(
             bookable, reason = True, ""
         result.append(SlotAvailability(slot, slot.free, bookable, reason))
     return result
+
+
+def _version_key(office_id: int) -> str:
+    return f"antrean:availability:{office_id}"
+
+
+def forget(office_id: int) -> None:
+    """What this office has free changed: its cached availability is dropped now and again
+    when the current transaction commits. The first drop is for readers in this transaction
+    (and tests, which never commit); the second for a page computed meanwhile from the rows
+    as they were before the commit."""
+
+    def drop():
+        try:
+            cache.delete(_version_key(office_id))
+        except Exception:
+            # The entries then live out their AVAILABILITY_CACHE_SECONDS.
+            logger.warning("availability cache unreachable: office %s not refreshed", office_id)
+
+    drop()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(drop)
+
+
+def cached(office: Office, parts: tuple, compute):
+    """What `compute()` returns for this office and these key parts, from the cache while
+    nothing changed the office's seats (and for AVAILABILITY_CACHE_SECONDS at most)."""
+    seconds = django_settings.AVAILABILITY_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    try:
+        # The version is read before the database: a change committed after this read
+        # drops the version, so what is computed here is never served under a newer one.
+        version_key = _version_key(office.pk)
+        version = cache.get(version_key)
+        if version is None:
+            cache.add(version_key, secrets.token_hex(4), timeout=None)
+            version = cache.get(version_key)
+        key = ":".join(str(part) for part in ("antrean:free", office.pk, version, *parts))
+        found = cache.get(key)
+    except Exception:
+        logger.warning("availability cache unreachable: computed without it")
+        return compute()
+    if found is not None:
+        return found
+    found = compute()
+    try:
+        cache.set(key, found, seconds)
+    except Exception:
+        logger.warning("availability cache unreachable: computed without it")
+    return found

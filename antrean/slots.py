@@ -15,6 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antrean import availability
 from antrean.calendar_rules import plan_days
 from antrean.models import BookingSettings, OfficeService, Slot
 from antrean.services import flag_bookings
@@ -72,6 +73,7 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
     range_start = datetime.datetime.combine(start, datetime.time(0), tzinfo=office.tz)
     range_end = range_start + datetime.timedelta(days=days)
     with transaction.atomic():
+        availability.forget(office.pk)
         existing = Slot.objects.filter(
             office=office, starts_at__gte=max(range_start, now), starts_at__lt=range_end
         )

@@ -11,14 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from antrean import availability
 from antrean.availability import days_for, slots_for
 from antrean.calendar import booking_ics, ics_filename
 from antrean.forms import BookingForm, ManageForm
@@ -67,15 +71,17 @@ def _active_office(slug: str) -> Office:
     return get_object_or_404(Office.objects.active().with_region(), slug=slug)
 
 
-def _offered_service(office: Office, code: str) -> ServiceType:
+def _office_and_service(slug: str, code: str) -> tuple[Office, ServiceType]:
+    """An active office and a service it takes bookings for, in one query; 404 otherwise."""
     offered = get_object_or_404(
-        OfficeService.objects.select_related("service_type"),
-        office=office,
+        OfficeService.objects.select_related("office", "service_type"),
+        office__slug=slug,
+        office__is_active=True,
         service_type__code=code,
         service_type__is_active=True,
         is_active=True,
     )
-    return offered.service_type
+    return offered.office, offered.service_type
 
 
 def _refused(request, error: BookingError, template: str, context: dict) -> HttpResponse:
@@ -208,18 +214,64 @@ def choose_service(request, office_slug):
     )
 
 
+def _days_html(office: Office, service_type: ServiceType, *, booking: Booking | None = None):
+    """The date page's list of days. The booking pages' list is the same for everyone and
+    kept in the cache; a reschedule's links are its own."""
+
+    today = timezone.localdate(timezone.now(), timezone=office.tz)
+
+    def render_days():
+        days = days_for(office=office, service_type=service_type, today=today)
+        context = {
+            "days": days,
+            "office": office,
+            "service_type": service_type,
+            "reschedule": booking is not None,
+        }
+        return render_to_string("antrean/_days.html", context)
+
+    if booking is not None:
+        return render_days()
+    parts = ("days", service_type.pk, today.isoformat(), get_language())
+    return availability.cached(office, parts, render_days)
+
+
+def _slots_html(office: Office, service_type: ServiceType, day, *, booking: Booking | None = None):
+    """The time page's list of slots; cached like the days, except in a reschedule, which
+    marks the booking's own slot."""
+
+    def render_slots():
+        slots = slots_for(office=office, service_type=service_type, day=day)
+        mine = booking.slot_id if booking is not None else None
+        context = {
+            "slots": slots,
+            "any_bookable": any(s.bookable and s.slot.pk != mine for s in slots),
+            "office": office,
+            "service_type": service_type,
+            "day": day,
+            "booking": booking,
+            "reschedule": booking is not None,
+        }
+        return render_to_string("antrean/_slots.html", context)
+
+    if booking is not None:
+        return render_slots()
+    today = timezone.localdate(timezone.now(), timezone=office.tz)
+    parts = ("slots", service_type.pk, day.isoformat(), today.isoformat(), get_language())
+    return availability.cached(office, parts, render_slots)
+
+
 @require_GET
 def choose_date(request, office_slug, service_code):
     """Step 3: the date, with free seats, and why a day cannot be chosen."""
-    office = _active_office(office_slug)
-    service_type = _offered_service(office, service_code)
+    office, service_type = _office_and_service(office_slug, service_code)
     return render(
         request,
         "antrean/dates.html",
         {
             "office": office,
             "service_type": service_type,
-            "days": days_for(office=office, service_type=service_type),
+            "days_html": _days_html(office, service_type),
         },
     )
 
@@ -227,9 +279,7 @@ def choose_date(request, office_slug, service_code):
 @require_GET
 def choose_time(request, office_slug, service_code, day):
     """Step 4: the time, with free seats, in the office's own zone."""
-    office = _active_office(office_slug)
-    service_type = _offered_service(office, service_code)
-    slots = slots_for(office=office, service_type=service_type, day=day)
+    office, service_type = _office_and_service(office_slug, service_code)
     return render(
         request,
         "antrean/times.html",
@@ -237,8 +287,7 @@ def choose_time(request, office_slug, service_code, day):
             "office": office,
             "service_type": service_type,
             "day": day,
-            "slots": slots,
-            "any_bookable": any(s.bookable for s in slots),
+            "slots_html": _slots_html(office, service_type, day),
         },
     )
 
@@ -248,8 +297,7 @@ def choose_time(request, office_slug, service_code, day):
 @_rate_limited
 def book(request, office_slug, service_code, day, slot_id):
     """Step 5: who is coming. POST books through `services.book_slot`, which decides."""
-    office = _active_office(office_slug)
-    service_type = _offered_service(office, service_code)
+    office, service_type = _office_and_service(office_slug, service_code)
     slot = Slot.objects.filter(pk=slot_id).first()
     back_url = reverse("antrean:times", args=[office.slug, service_type.code, day])
     if not _slot_matches(slot, office, service_type, day):
@@ -463,7 +511,7 @@ def reschedule_dates(request):
             "booking": booking,
             "office": booking.office,
             "service_type": booking.service_type,
-            "days": days_for(office=booking.office, service_type=booking.service_type),
+            "days_html": _days_html(booking.office, booking.service_type, booking=booking),
             "reschedule": True,
         },
     )
@@ -475,7 +523,6 @@ def reschedule_times(request, day):
     booking = _active_session_booking(request)
     if isinstance(booking, HttpResponse):
         return booking
-    slots = slots_for(office=booking.office, service_type=booking.service_type, day=day)
     return render(
         request,
         "antrean/times.html",
@@ -484,8 +531,7 @@ def reschedule_times(request, day):
             "office": booking.office,
             "service_type": booking.service_type,
             "day": day,
-            "slots": slots,
-            "any_bookable": any(s.bookable and s.slot.pk != booking.slot_id for s in slots),
+            "slots_html": _slots_html(booking.office, booking.service_type, day, booking=booking),
             "reschedule": True,
         },
     )

@@ -363,6 +363,11 @@ LOGGING = {
     },
 }
 
+# --- Free seats on the date and time pages ----------------------------------------
+# Seconds the date and time pages' free seats are kept in the cache; every booking,
+# cancellation and staff change drops an office's at once (antrean/availability.py).
+AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 30, minimum=0)
+
 # --- Rate limits (django-ratelimit; counters live in the cache: Redis in production) --
 RATELIMIT_VIEW = "ktpportal.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)

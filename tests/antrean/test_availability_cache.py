@@ -1,0 +1,149 @@
+"""The date and time pages keep free seats in the cache (antrean/availability.py): read once,
+shown to everyone, dropped the moment anything changes what the office has free."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from antrean.availability import cached, forget
+from antrean.models import Closure
+from antrean.services import cancel_booking
+from tests.antrean.conftest import VISIT_DAY, make_booking
+from tests.factories import make_nik
+
+pytestmark = pytest.mark.django_db
+
+
+def _dates(client, office, service):
+    return reverse("antrean:dates", args=[office.slug, service.code])
+
+
+def _times(office, service):
+    return reverse("antrean:times", args=[office.slug, service.code, VISIT_DAY])
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    slot_queries = [q for q in queries.captured_queries if '"antrean_slot"' in q["sql"]]
+    return response.text, len(queries), slot_queries
+
+
+def _choices(html):
+    return html[
+        html.index('<ul class="choice-list') : html.index("</ul>", html.index("choice-list"))
+    ]
+
+
+def test_a_second_visit_reads_the_seats_from_the_cache(client, booking_office, service, slot):
+    for url in (_dates(client, booking_office, service), _times(booking_office, service)):
+        first_text, first_count, first_slots = _get(client, url)
+        second_text, second_count, second_slots = _get(client, url)
+        assert first_slots and not second_slots
+        assert second_count < first_count
+        assert _choices(second_text) == _choices(first_text)
+
+
+def test_a_booking_shows_at_once(client, booking_office, service, slot):
+    url = _dates(client, booking_office, service)
+    before, _count, _slots = _get(client, url)
+    assert f"{slot.capacity} kursi kosong" in before
+    make_booking(slot, service)
+    after, _count, slot_queries = _get(client, url)
+    assert slot_queries, "the booking should have dropped the cached seats"
+    assert f"{slot.capacity - 1} kursi kosong" in after
+    times, _count, _slots = _get(client, _times(booking_office, service))
+    assert f"{slot.capacity - 1} kursi kosong" in times
+
+
+def test_a_cancellation_gives_the_seat_back_at_once(client, booking_office, service, slot):
+    booking = make_booking(slot, service)
+    url = _times(booking_office, service)
+    before, _count, _slots = _get(client, url)
+    assert f"{slot.capacity - 1} kursi kosong" in before
+    cancel_booking(booking=booking)
+    after, _count, _slots = _get(client, url)
+    assert f"{slot.capacity} kursi kosong" in after
+
+
+def test_a_staff_closure_shows_at_once(client, booking_office, service, slot):
+    url = _dates(client, booking_office, service)
+    _get(client, url)
+    Closure.objects.create(office=booking_office, date=VISIT_DAY, reason="Banjir")
+    text, _count, _slots = _get(client, url)
+    assert "Kantor tutup: Banjir" in text
+
+
+def test_one_office_changing_keeps_the_otherscached(client, booking_office, service, slot):
+    from tests.antrean.conftest import make_slot, open_office
+
+    other = open_office(service_type=service, name="Kantor Lain", slug="lain")
+    make_slot(other)
+    url = _dates(client, booking_office, service)
+    _get(client, url)
+    make_booking(make_slot(other, hour=10), service, nik=make_nik())
+    _text, _count, slot_queries = _get(client, url)
+    assert not slot_queries
+
+
+def test_zero_seconds_turns_the_cache_off(client, settings, booking_office, service, slot):
+    settings.AVAILABILITY_CACHE_SECONDS = 0
+    url = _dates(client, booking_office, service)
+    _get(client, url)
+    _text, _count, slot_queries = _get(client, url)
+    assert slot_queries
+
+
+def test_pages_work_when_the_cache_cannot_be_reached(client, settings, booking_office, service):
+    from tests.antrean.conftest import make_slot
+
+    slot = make_slot(booking_office)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    text, _count, _slots = _get(client, _dates(client, booking_office, service))
+    assert f"{slot.capacity} kursi kosong" in text
+    # A booking still goes through; dropping the cached seats fails quietly.
+    make_booking(slot, service)
+    text, _count, _slots = _get(client, _times(booking_office, service))
+    assert f"{slot.capacity - 1} kursi kosong" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seats_read_before_a_commit_are_dropped_when_it_commits(booking_office, service):
+    parts = ("probe",)
+    with transaction.atomic():
+        forget(booking_office.pk)
+        # Another visitor's page, computed from the rows as they were before this commit.
+        assert cached(booking_office, parts, lambda: "before") == "before"
+        assert cached(booking_office, parts, lambda: "unused") == "before"
+    assert cached(booking_office, parts, lambda: "after") == "after"
+
+
+def test_each_language_has_its_own_entry(client, settings, booking_office, service, slot):
+    url = _dates(client, booking_office, service)
+    indonesian, _count, _slots = _get(client, url)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english, _count, slot_queries = _get(client, url)
+    assert slot_queries
+    assert "Belum dibuka" in _choices(indonesian) and "Belum dibuka" not in _choices(english)
+    assert "Desember" in _choices(indonesian) and "December" in _choices(english)
+
+
+def test_a_reschedule_marks_its_own_slot_and_is_not_shared(client, booking_office, service, slot):
+    """The reschedule page shows "your slot" on the visitor's own slot: that list must never
+    reach the cache the booking pages read from."""
+    from tests.factories import VALID_NIK
+
+    booking = make_booking(slot, service, nik=VALID_NIK)
+    manage = client.post(reverse("antrean:manage"), {"code": booking.code, "nik": VALID_NIK})
+    assert manage.status_code == 302
+    mine = client.get(reverse("antrean:reschedule-times", args=[VISIT_DAY]))
+    assert "Jadwal Anda sekarang" in mine.text
+    public, _count, _slots = _get(client, _times(booking_office, service))
+    assert "Jadwal Anda sekarang" not in public
