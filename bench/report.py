@@ -156,13 +156,15 @@ def table(r: dict) -> str:
                     "slot picker: date page (14 days)",
                     picker["dates"],
                     picker["trivial"],
-                    picker["dates_queries"],
+                    f"{picker['dates_queries']} ({picker['dates_queries_cached']} cached)",
                 ),
                 _load_row(
                     "slot picker: time pages (14 days)",
                     picker["times"],
                     picker["trivial"],
-                    "{}-{}".format(*picker["times_queries"]),
+                    "{}-{} ({}-{} cached)".format(
+                        *picker["times_queries"], *picker["times_queries_cached"]
+                    ),
                 ),
             ],
         )
