@@ -194,24 +194,27 @@ def cached(office: Office, parts: tuple, compute):
     seconds = django_settings.AVAILABILITY_CACHE_SECONDS
     if seconds <= 0:
         return compute()
+    version_key = _version_key(office.pk)
+    key = ":".join(str(part) for part in ("antrean:free", office.pk, *parts))
     try:
-        # The version is read before the database: a change committed after this read
-        # drops the version, so what is computed here is never served under a newer one.
-        version_key = _version_key(office.pk)
-        version = cache.get(version_key)
+        # One round trip for the office's version and the entry, which carries the version
+        # it was computed under. Both are read before the database: a change committed
+        # after this read drops the version, so what is computed here never passes for
+        # the figures of a newer one.
+        found = cache.get_many([version_key, key])
+        version = found.get(version_key)
         if version is None:
             cache.add(version_key, secrets.token_hex(4), timeout=None)
             version = cache.get(version_key)
-        key = ":".join(str(part) for part in ("antrean:free", office.pk, version, *parts))
-        found = cache.get(key)
     except Exception:
         logger.warning("availability cache unreachable: computed without it")
         return compute()
-    if found is not None:
-        return found
-    found = compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = compute()
     try:
-        cache.set(key, found, seconds)
+        cache.set(key, (version, value), seconds)
     except Exception:
         logger.warning("availability cache unreachable: computed without it")
-    return found
+    return value

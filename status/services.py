@@ -231,10 +231,12 @@ def find_booking_for_staff(*, code: str, by) -> Booking | None:
 def find_application(*, receipt_number: str, nik: str) -> Application | None:
     """The application with this receipt number AND this NIK; None for any other case, so a
     caller cannot tell "no such receipt" from "someone else's receipt"."""
-    # Receipt numbers are unique: no ORDER BY (which .first() would add) to plan or sort.
-    found = Application.objects.select_related("citizen", "office", "service_type").filter(
-        receipt_number=receipt_number, citizen__nik=nik
-    )[:1]
+    # Receipt numbers are unique: no ORDER BY (the model's default) to plan or sort.
+    found = (
+        Application.objects.select_related("citizen", "office", "service_type")
+        .filter(receipt_number=receipt_number, citizen__nik=nik)
+        .order_by()[:1]
+    )
     return next(iter(found), None)
 
 
