@@ -5,14 +5,16 @@ Each function runs a fixed number of queries, however many days or slots it show
 slots are read in one query and counted in Python, the calendar in two (calendar_rules).
 
 The date and time pages show the same thing to everyone, and the minute a day opens
-everyone asks for them at once: `cached` keeps their rendered lists of days and slots
-(antrean.views) for AVAILABILITY_CACHE_SECONDS (0 turns that off). Whatever changes what an
-office has free (a seat taken or given back, slots regenerated, hours, closures, settings,
-services) calls `forget(office_id)`, which drops the office's cached lists at once and again
-when the transaction commits. The expiry bounds what no change announces: the cut-off
-moving on (a slot can still show as free for those seconds after booking it closed). What
-is shown never decides anything: booking reads the slot row again, under its lock
-(antrean.services). If the cache cannot be reached, the pages are computed without it.
+everyone asks for them at once: `cached` keeps what they show (antrean.views: the office,
+the service and the rendered list of days or slots) for AVAILABILITY_CACHE_SECONDS (0 turns
+that off), so a page served from the cache runs no query. Whatever changes what an office
+has free or what its pages show (a seat taken or given back, slots regenerated, the office,
+its hours, closures, settings, services) calls `forget(office)`, which drops the office's
+entries at once and again when the transaction commits. The expiry bounds what no change
+announces: the cut-off moving on (a slot can still show as free for those seconds after
+booking it closed). What is shown never decides anything: booking reads the office, the
+service and the slot again, the slot under its lock (antrean.services). If the cache
+cannot be reached, the pages are computed without it.
 """
 
 import datetime
@@ -166,36 +168,40 @@ def slots_for(
     return result
 
 
-def _version_key(office_id: int) -> str:
-    return f"antrean:availability:{office_id}"
+def _version_key(office_slug: str) -> str:
+    return f"antrean:availability:{office_slug}"
 
 
-def forget(office_id: int) -> None:
-    """What this office has free changed: its cached availability is dropped now and again
-    when the current transaction commits. The first drop is for readers in this transaction
-    (and tests, which never commit); the second for a page computed meanwhile from the rows
-    as they were before the commit."""
+def forget(office: Office) -> None:
+    """What this office has free, or what its pages show, changed: its cached listings are
+    dropped now and again when the current transaction commits. The first drop is for
+    readers in this transaction (and tests, which never commit); the second for a page
+    computed meanwhile from the rows as they were before the commit."""
+    slug = office.slug
 
     def drop():
         try:
-            cache.delete(_version_key(office_id))
+            cache.delete(_version_key(slug))
         except Exception:
             # The entries then live out their AVAILABILITY_CACHE_SECONDS.
-            logger.warning("availability cache unreachable: office %s not refreshed", office_id)
+            logger.warning("availability cache unreachable: office %s not refreshed", slug)
 
     drop()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(drop)
 
 
-def cached(office: Office, parts: tuple, compute):
+def cached(office_slug: str, parts: tuple, compute, *, still_valid=None):
     """What `compute()` returns for this office and these key parts, from the cache while
-    nothing changed the office's seats (and for AVAILABILITY_CACHE_SECONDS at most)."""
+    nothing changed the office (and for AVAILABILITY_CACHE_SECONDS at most), and while
+    `still_valid(value)` holds. Keyed by the office's slug, as its URLs are, so that a page
+    served from the cache needs no query at all; an exception from `compute()` (a 404)
+    passes through and nothing is kept."""
     seconds = django_settings.AVAILABILITY_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    version_key = _version_key(office.pk)
-    key = ":".join(str(part) for part in ("antrean:free", office.pk, *parts))
+    version_key = _version_key(office_slug)
+    key = ":".join(str(part) for part in ("antrean:free", office_slug, *parts))
     try:
         # One round trip for the office's version and the entry, which carries the version
         # it was computed under. Both are read before the database: a change committed
@@ -210,7 +216,7 @@ def cached(office: Office, parts: tuple, compute):
         logger.warning("availability cache unreachable: computed without it")
         return compute()
     entry = found.get(key)
-    if entry is not None and entry[0] == version:
+    if entry is not None and entry[0] == version and (still_valid is None or still_valid(entry[1])):
         return entry[1]
     value = compute()
     try:

@@ -162,12 +162,12 @@ def _take_seat(slot: Slot) -> None:
     )
     if not taken:
         raise _error("full")
-    availability.forget(slot.office_id)
+    availability.forget(slot.office)
 
 
-def _free_seat(slot_id: int, office_id: int) -> None:
+def _free_seat(slot_id: int, office) -> None:
     Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
-    availability.forget(office_id)
+    availability.forget(office)
 
 
 def _notify(booking: Booking, kind: str, event_key: str, *, with_calendar: bool) -> None:
@@ -325,11 +325,11 @@ def reschedule_booking(*, booking: Booking, new_slot: Slot) -> Booking:
             old_slot_id = booking.slot_id
             # Slot rows are locked in id order, so two people swapping slots cannot deadlock.
             if old_slot_id < new_slot.pk:
-                _free_seat(old_slot_id, booking.office_id)
+                _free_seat(old_slot_id, booking.office)
                 _take_seat(new_slot)
             else:
                 _take_seat(new_slot)
-                _free_seat(old_slot_id, booking.office_id)
+                _free_seat(old_slot_id, booking.office)
             booking.slot = new_slot
             booking.reschedule_count = F("reschedule_count") + 1
             booking.needs_attention = False
@@ -368,7 +368,7 @@ def cancel_booking(*, booking: Booking) -> Booking:
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = timezone.now()
             booking.save(update_fields=["status", "cancelled_at", "updated_at"])
-            _free_seat(booking.slot_id, booking.office_id)
+            _free_seat(booking.slot_id, booking.office)
             _notify(
                 booking,
                 "booking_cancelled",

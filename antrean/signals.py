@@ -1,20 +1,53 @@
-"""Staff edits that change what an office has free drop its cached availability
-(antrean/availability.py). Seats taken and given back, and regenerated slots, call
-`availability.forget` themselves: they change rows with UPDATE and bulk_create, which send
-no signals."""
+"""Staff edits that change what an office has free, or what its booking pages show, drop its
+cached listings (antrean/availability.py). Seats taken and given back, and regenerated
+slots, call `availability.forget` themselves: they change rows with UPDATE and bulk_create,
+which send no signals."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from antrean import availability
-from antrean.models import BookingSettings, Closure, OfficeService, OpeningHours, Slot
+from antrean.models import BookingSettings, BookingSetup, Closure, OfficeService, OpeningHours, Slot
+from ktpportal.models import Office, ServiceType
+
+
+def _part_changed(sender, instance, **kwargs):
+    try:
+        office = instance.office
+    except Office.DoesNotExist:  # deleted with its office, which forgets itself
+        return
+    availability.forget(office)
 
 
 def _office_changed(sender, instance, **kwargs):
-    availability.forget(instance.office_id)
+    availability.forget(instance)
+
+
+def _office_renamed(sender, instance, **kwargs):
+    """A new slug: the listings under the old one go too."""
+    if instance.pk is None:
+        return
+    old = Office.objects.filter(pk=instance.pk).exclude(slug=instance.slug).first()
+    if old is not None:
+        availability.forget(old)
+
+
+def _service_changed(sender, instance, **kwargs):
+    for office in Office.objects.filter(office_services__service_type=instance).distinct():
+        availability.forget(office)
 
 
 def connect() -> None:
+    def both(receiver, model):
+        uid = f"availability-{model._meta.label_lower}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid)
+
     for model in (BookingSettings, Closure, OfficeService, OpeningHours, Slot):
-        label = model._meta.label_lower
-        post_save.connect(_office_changed, sender=model, dispatch_uid=f"availability-{label}")
-        post_delete.connect(_office_changed, sender=model, dispatch_uid=f"availability-{label}")
+        both(_part_changed, model)
+    # The admin's per-office settings page saves the office through its proxy.
+    for model in (Office, BookingSetup):
+        both(_office_changed, model)
+        pre_save.connect(
+            _office_renamed, sender=model, dispatch_uid=f"renamed-{model._meta.label_lower}"
+        )
+    both(_service_changed, ServiceType)

@@ -73,7 +73,7 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
     range_start = datetime.datetime.combine(start, datetime.time(0), tzinfo=office.tz)
     range_end = range_start + datetime.timedelta(days=days)
     with transaction.atomic():
-        availability.forget(office.pk)
+        availability.forget(office)
         existing = Slot.objects.filter(
             office=office, starts_at__gte=max(range_start, now), starts_at__lt=range_end
         )

@@ -6,6 +6,9 @@ A booking is shown only to the browser session that made it or found it with cod
 its id lives in the session, never in a URL.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
@@ -214,64 +217,76 @@ def choose_service(request, office_slug):
     )
 
 
-def _days_html(office: Office, service_type: ServiceType, *, booking: Booking | None = None):
-    """The date page's list of days. The booking pages' list is the same for everyone and
-    kept in the cache; a reschedule's links are its own."""
-
-    today = timezone.localdate(timezone.now(), timezone=office.tz)
-
-    def render_days():
-        days = days_for(office=office, service_type=service_type, today=today)
-        context = {
-            "days": days,
-            "office": office,
-            "service_type": service_type,
-            "reschedule": booking is not None,
-        }
-        return render_to_string("antrean/_days.html", context)
-
-    if booking is not None:
-        return render_days()
-    parts = ("days", service_type.pk, today.isoformat(), get_language())
-    return availability.cached(office, parts, render_days)
+def _days_html(office: Office, service_type: ServiceType, today, *, booking=None) -> str:
+    """The date page's list of days; in a reschedule its links lead to the reschedule."""
+    context = {
+        "days": days_for(office=office, service_type=service_type, today=today),
+        "office": office,
+        "service_type": service_type,
+        "reschedule": booking is not None,
+    }
+    return render_to_string("antrean/_days.html", context)
 
 
-def _slots_html(office: Office, service_type: ServiceType, day, *, booking: Booking | None = None):
-    """The time page's list of slots; cached like the days, except in a reschedule, which
-    marks the booking's own slot."""
+def _slots_html(office: Office, service_type: ServiceType, day, *, booking=None) -> str:
+    """The time page's list of slots; in a reschedule it marks the booking's own slot."""
+    slots = slots_for(office=office, service_type=service_type, day=day)
+    mine = booking.slot_id if booking is not None else None
+    context = {
+        "slots": slots,
+        "any_bookable": any(s.bookable and s.slot.pk != mine for s in slots),
+        "office": office,
+        "service_type": service_type,
+        "day": day,
+        "booking": booking,
+        "reschedule": booking is not None,
+    }
+    return render_to_string("antrean/_slots.html", context)
 
-    def render_slots():
-        slots = slots_for(office=office, service_type=service_type, day=day)
-        mine = booking.slot_id if booking is not None else None
-        context = {
-            "slots": slots,
-            "any_bookable": any(s.bookable and s.slot.pk != mine for s in slots),
-            "office": office,
-            "service_type": service_type,
-            "day": day,
-            "booking": booking,
-            "reschedule": booking is not None,
-        }
-        return render_to_string("antrean/_slots.html", context)
 
-    if booking is not None:
-        return render_slots()
-    today = timezone.localdate(timezone.now(), timezone=office.tz)
-    parts = ("slots", service_type.pk, day.isoformat(), today.isoformat(), get_language())
-    return availability.cached(office, parts, render_slots)
+@dataclass
+class _Listing:
+    """What the booking date and time pages show: the same for every visitor."""
+
+    office: Office
+    service_type: ServiceType
+    today: datetime.date  # the office's date it was made on
+    html: str
+
+
+def _office_today(office: Office) -> datetime.date:
+    return timezone.localdate(timezone.now(), timezone=office.tz)
+
+
+def _listing(slug: str, code: str, parts: tuple, render_list) -> _Listing:
+    """The office, the service and the rendered list, from the cache while nothing changed
+    them (antrean/availability.py): a page served from there runs no query. A 404 (an office
+    or service that is not open for booking) is never kept."""
+
+    def compute() -> _Listing:
+        office, service_type = _office_and_service(slug, code)
+        today = _office_today(office)
+        return _Listing(office, service_type, today, render_list(office, service_type, today))
+
+    return availability.cached(
+        slug,
+        (code, *parts, get_language()),
+        compute,
+        still_valid=lambda listing: listing.today == _office_today(listing.office),
+    )
 
 
 @require_GET
 def choose_date(request, office_slug, service_code):
     """Step 3: the date, with free seats, and why a day cannot be chosen."""
-    office, service_type = _office_and_service(office_slug, service_code)
+    listing = _listing(office_slug, service_code, ("days",), _days_html)
     return render(
         request,
         "antrean/dates.html",
         {
-            "office": office,
-            "service_type": service_type,
-            "days_html": _days_html(office, service_type),
+            "office": listing.office,
+            "service_type": listing.service_type,
+            "days_html": listing.html,
         },
     )
 
@@ -279,15 +294,20 @@ def choose_date(request, office_slug, service_code):
 @require_GET
 def choose_time(request, office_slug, service_code, day):
     """Step 4: the time, with free seats, in the office's own zone."""
-    office, service_type = _office_and_service(office_slug, service_code)
+    listing = _listing(
+        office_slug,
+        service_code,
+        ("slots", day.isoformat()),
+        lambda office, service_type, _today: _slots_html(office, service_type, day),
+    )
     return render(
         request,
         "antrean/times.html",
         {
-            "office": office,
-            "service_type": service_type,
+            "office": listing.office,
+            "service_type": listing.service_type,
             "day": day,
-            "slots_html": _slots_html(office, service_type, day),
+            "slots_html": listing.html,
         },
     )
 
@@ -511,7 +531,12 @@ def reschedule_dates(request):
             "booking": booking,
             "office": booking.office,
             "service_type": booking.service_type,
-            "days_html": _days_html(booking.office, booking.service_type, booking=booking),
+            "days_html": _days_html(
+                booking.office,
+                booking.service_type,
+                _office_today(booking.office),
+                booking=booking,
+            ),
             "reschedule": True,
         },
     )
