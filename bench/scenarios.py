@@ -187,7 +187,7 @@ def _slot_picker(base_url, office, service, seconds, log) -> dict:
     for path in [dates_path, *times_paths]:
         # Counted twice: with the office's lists just dropped (as after a booking), then
         # from the cache (antrean/availability.py).
-        availability.forget(office.pk)
+        availability.forget(office)
         for into in (counts, cached_counts):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path)
