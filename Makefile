@@ -49,7 +49,7 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A ktpportal beat --loglevel=INFO
 
-## Benchmarks (issue 8): needs PostgreSQL, Redis and wrk; about 15 minutes, docs/benchmarks.md.
+## Benchmarks (issue 8): needs PostgreSQL, Redis and wrk; 8-15 minutes, docs/benchmarks.md.
 bench: setup
 	$(PY) bench/run.py
 

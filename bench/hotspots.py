@@ -1,6 +1,6 @@
 """Where a page spends its time: cProfile over in-process requests on a small bench database.
 
-    .venv/bin/python bench/hotspots.py                 # status lookup, date page, time page
+    .venv/bin/python bench/hotspots.py                 # status lookup, date and time pages
     .venv/bin/python bench/hotspots.py --requests 200 --top 40
 
 Same settings and data as bench/run.py --small (its own database, dropped at the end); no
@@ -47,6 +47,7 @@ def _profile(requests: int, top: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from antrean import availability
     from antrean.models import OfficeService
     from bench import generate, scenarios
 
@@ -65,12 +66,20 @@ def _profile(requests: int, top: int) -> None:
     day = scenarios._next_days(office, 3)[2]
     form = scenarios._sample_forms(1)[0]
     client = Client()
+    dates = reverse("antrean:dates", args=[office.slug, service.code])
+    times = reverse("antrean:times", args=[office.slug, service.code, day])
+
+    def fresh(path):
+        # As after a booking: the office's cached lists dropped (antrean/availability.py).
+        availability.forget(office)
+        return client.get(path)
+
     pages = {
         "status lookup": lambda: client.post(reverse("status:index"), form),
-        "date page": lambda: client.get(reverse("antrean:dates", args=[office.slug, service.code])),
-        "time page": lambda: client.get(
-            reverse("antrean:times", args=[office.slug, service.code, day])
-        ),
+        "date page, cache dropped": lambda: fresh(dates),
+        "date page, from the cache": lambda: client.get(dates),
+        "time page, cache dropped": lambda: fresh(times),
+        "time page, from the cache": lambda: client.get(times),
     }
     for name, call in pages.items():
         call()  # warm: first-request imports and caches are not what is measured
