@@ -16,8 +16,9 @@ VISIT_DAY = datetime.date(2026, 12, 2)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # django-ratelimit counts in the cache; each test starts from zero.
+def _empty_cache():
+    # django-ratelimit counts in the cache, and the free-seat lists live there: each test
+    # starts from an empty one.
     cache.clear()
     yield
     cache.clear()
