@@ -215,6 +215,10 @@ def cached(office_slug: str, parts: tuple, compute, *, still_valid=None):
     except Exception:
         logger.warning("availability cache unreachable: computed without it")
         return compute()
+    if version is None:
+        # The version vanished between writing and reading it (evicted, or dropped by a
+        # change just then): an entry kept under no version could match a stale one.
+        return compute()
     entry = found.get(key)
     if entry is not None and entry[0] == version and (still_valid is None or still_valid(entry[1])):
         return entry[1]
