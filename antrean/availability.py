@@ -5,7 +5,7 @@ Each function runs a fixed number of queries, however many days or slots it show
 slots are read in one query and counted in Python, the calendar in two (calendar_rules).
 
 The date and time pages show the same thing to everyone, and the minute a day opens
-everyone asks for them at once: `cached` keeps what they show (antrean.views: the office,
+everyone asks for them at once: `cached` keeps what they show (antrean.views.booking: the office,
 the service and the rendered list of days or slots) for AVAILABILITY_CACHE_SECONDS (0 turns
 that off), so a page served from the cache runs no query. Whatever changes what an office
 has free or what its pages show (a seat taken or given back, slots regenerated, the office,

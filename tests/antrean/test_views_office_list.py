@@ -3,7 +3,7 @@ offices, so a phone never downloads every office at once."""
 
 import pytest
 
-from antrean.views import LIST_ALL_OFFICES_UP_TO
+from antrean.views.booking import LIST_ALL_OFFICES_UP_TO
 from tests.antrean.factories import make_booking_office
 
 

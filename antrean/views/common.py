@@ -1,0 +1,195 @@
+"""What the booking and the managing pages share: the office and service of a URL, the
+booking kept in the session, the rate limits, and the lists of days and slots."""
+
+import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
+
+from antrean.availability import days_for, slots_for
+from antrean.models import Booking, OfficeService, Slot
+from antrean.qr import qr_data_uri
+from antrean.services import (
+    BookingError,
+)
+from dokumen.checklist import checklist_for
+from ktpportal.models import Office, ServiceType
+from ktpportal.nik import normalize_nik
+from ktpportal.timeutil import office_localtime
+
+SESSION_KEY = "antrean_booking_id"
+RATE_PER_IP = "30/h"
+RATE_PER_NIK = "10/h"
+# Seconds a citizen is asked to wait when the seat could not be locked in time.
+BUSY_RETRY_AFTER = 10
+_ERROR_STATUS = {"full": 409, "already_booked": 409, "busy": 429, "not_found": 404}
+
+
+def _nik_key(group, request) -> str:
+    # Keyed by a keyed hash of the NIK: the cache (Redis) never holds a NIK.
+    return salted_hmac(
+        "antrean.ratelimit.nik", normalize_nik(request.POST.get("nik", "")), algorithm="sha256"
+    ).hexdigest()
+
+
+def _nik_rate(group, request) -> str | None:
+    # Without something that looks like a NIK there is no person to count (the form says
+    # what is missing); the per-IP limit still applies.
+    nik = normalize_nik(request.POST.get("nik", ""))
+    return RATE_PER_NIK if len(nik) == 16 and nik.isdigit() else None
+
+
+def rate_limited(view):
+    view = ratelimit(key=_nik_key, rate=_nik_rate, method="POST", block=True)(view)
+    return ratelimit(key="ip", rate=RATE_PER_IP, method="POST", block=True)(view)
+
+
+def active_office(slug: str) -> Office:
+    return get_object_or_404(Office.objects.active().with_region(), slug=slug)
+
+
+def office_and_service(slug: str, code: str) -> tuple[Office, ServiceType]:
+    """An active office and a service it takes bookings for, in one query; 404 otherwise."""
+    offered = get_object_or_404(
+        OfficeService.objects.select_related("office", "service_type"),
+        office__slug=slug,
+        office__is_active=True,
+        service_type__code=code,
+        service_type__is_active=True,
+        is_active=True,
+    )
+    return offered.office, offered.service_type
+
+
+def refused(request, error: BookingError, template: str, context: dict) -> HttpResponse:
+    """The page again with the service's reason: 409 for a seat taken, 429 and Retry-After
+    when the slot was too busy to lock in time, 400 for the rest."""
+    response = render(request, template, context, status=_ERROR_STATUS.get(error.code, 400))
+    if error.code == "busy":
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
+def slot_not_here(request, back_url: str) -> HttpResponse:
+    return render(
+        request,
+        "antrean/problem.html",
+        {
+            "title": _("Jam kunjungan tidak ditemukan"),
+            "message": _("Jam kunjungan ini tidak ada di kantor dan layanan yang dipilih."),
+            "back_url": back_url,
+            "back_text": _("Pilih jam lagi"),
+        },
+        status=404,
+    )
+
+
+def slot_matches(slot: Slot | None, office: Office, service_type: ServiceType, day) -> bool:
+    """The slot in the URL belongs to the office, the service (or the shared pool) and the day
+    in the same URL: a hand-edited slot id of another office or service is refused."""
+    return (
+        slot is not None
+        and slot.office_id == office.pk
+        and slot.service_type_id in (None, service_type.pk)
+        and office_localtime(slot.starts_at, office.tz_name).date() == day
+    )
+
+
+def availability_of(slot: Slot, office: Office, service_type: ServiceType, day):
+    return next(
+        (
+            a
+            for a in slots_for(office=office, service_type=service_type, day=day)
+            if a.slot.pk == slot.pk
+        ),
+        None,
+    )
+
+
+def days_html(office: Office, service_type: ServiceType, today, *, booking=None) -> str:
+    """The date page's list of days; in a reschedule its links lead to the reschedule."""
+    context = {
+        "days": days_for(office=office, service_type=service_type, today=today),
+        "office": office,
+        "service_type": service_type,
+        "reschedule": booking is not None,
+    }
+    return render_to_string("antrean/_days.html", context)
+
+
+def slots_html(office: Office, service_type: ServiceType, day, *, booking=None) -> str:
+    """The time page's list of slots; in a reschedule it marks the booking's own slot."""
+    slots = slots_for(office=office, service_type=service_type, day=day)
+    mine = booking.slot_id if booking is not None else None
+    context = {
+        "slots": slots,
+        "any_bookable": any(s.bookable and s.slot.pk != mine for s in slots),
+        "office": office,
+        "service_type": service_type,
+        "day": day,
+        "booking": booking,
+        "reschedule": booking is not None,
+    }
+    return render_to_string("antrean/_slots.html", context)
+
+
+def office_today(office: Office) -> datetime.date:
+    return timezone.localdate(timezone.now(), timezone=office.tz)
+
+
+def remember(request, booking: Booking) -> None:
+    # A new session key whenever a booking is unlocked: a session id planted in the
+    # browser beforehand cannot be used to read the booking afterwards.
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = booking.pk
+
+
+def session_booking(request) -> Booking | None:
+    booking_id = request.session.get(SESSION_KEY)
+    if booking_id is None:
+        return None
+    return (
+        Booking.objects.select_related(
+            "office__regency__province", "service_type", "slot", "citizen"
+        )
+        .filter(pk=booking_id)
+        .first()
+    )
+
+
+def no_booking(request) -> HttpResponse:
+    return render(
+        request,
+        "antrean/problem.html",
+        {
+            "title": _("Antrean tidak ditemukan"),
+            "message": _(
+                "Tidak ada antrean yang terbuka di peramban ini. Cari antrean Anda dengan kode "
+                "antrean dan NIK."
+            ),
+            "back_url": reverse("antrean:manage"),
+            "back_text": _("Cari antrean"),
+        },
+        status=404,
+    )
+
+
+def booking_page(request, booking: Booking, *, just_booked: bool) -> HttpResponse:
+    return render(
+        request,
+        "antrean/booking.html",
+        {
+            "booking": booking,
+            "office": booking.office,
+            "checklist": checklist_for(booking.service_type, booking.office),
+            "qr": qr_data_uri(booking.code),
+            "just_booked": just_booked,
+            "is_active": booking.status == Booking.Status.ACTIVE,
+        },
+    )
