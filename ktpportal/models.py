@@ -248,3 +248,23 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.office} ({self.get_role_display()})"
+
+
+class JobRun(models.Model):
+    """The last run of each periodic job (ktpportal.jobs.periodic_job): what an operator's
+    alert reads to tell a job that stopped running from one that has nothing to do."""
+
+    name = models.CharField(_("nama tugas"), max_length=100, unique=True)
+    last_started_at = models.DateTimeField(_("terakhir mulai"), null=True, blank=True)
+    last_succeeded_at = models.DateTimeField(_("terakhir berhasil"), null=True, blank=True)
+    last_failed_at = models.DateTimeField(_("terakhir gagal"), null=True, blank=True)
+    last_duration = models.FloatField(_("lama terakhir (detik)"), null=True, blank=True)
+    last_summary = models.CharField(_("ringkasan terakhir"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tugas berkala")
+        verbose_name_plural = _("tugas berkala")
+
+    def __str__(self):
+        return self.name

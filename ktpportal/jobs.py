@@ -1,0 +1,56 @@
+"""Periodic jobs record when they last ran and last succeeded (ktpportal.models.JobRun).
+
+    @shared_task(ignore_result=True, soft_time_limit=..., time_limit=...)
+    @periodic_job("purge-personal-data")
+    def purge_personal_data(): ...
+
+The record is written in its own short statements, outside the job's transactions, so a job
+that fails or is killed still leaves its start (and, when Python sees it, its failure)
+behind. What the job returns (a count, a summary) is kept as its last summary.
+"""
+
+import functools
+import logging
+import time
+
+from django.utils import timezone
+
+from ktpportal.models import JobRun
+
+logger = logging.getLogger(__name__)
+
+
+def _record(name: str, **fields) -> None:
+    try:
+        JobRun.objects.update_or_create(name=name, defaults=fields)
+    except Exception:
+        # The record is for operators; it never decides whether the job itself runs.
+        logger.exception("job run not recorded", extra={"job": name})
+
+
+def periodic_job(name: str):
+    def decorate(func):
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            _record(name, last_started_at=timezone.now())
+            started = time.monotonic()
+            try:
+                result = func(*args, **kwargs)
+            except BaseException:
+                _record(
+                    name,
+                    last_failed_at=timezone.now(),
+                    last_duration=time.monotonic() - started,
+                )
+                raise
+            _record(
+                name,
+                last_succeeded_at=timezone.now(),
+                last_duration=time.monotonic() - started,
+                last_summary="" if result is None else str(result)[:500],
+            )
+            return result
+
+        return run
+
+    return decorate
