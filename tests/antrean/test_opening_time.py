@@ -155,11 +155,15 @@ def test_an_office_in_wit_opens_two_hours_before_one_in_wib(service):
 
 def test_slots_of_the_newest_day_open_at_the_opening_time(service):
     office = office_opening_at(service)
+    yesterday = slot_at(office, day(-1), 9)
     with clock(at(6, 59, 59)):
         (before,) = slots_for(office=office, service_type=service, day=day(2))
+        (gone,) = slots_for(office=office, service_type=service, day=day(-1))
         assert not Slot.objects.bookable(office=office, service_type=service, on=day(2)).exists()
         assert Slot.objects.bookable(office=office, service_type=service, on=day(1)).exists()
     assert (before.bookable, before.reason) == (False, "Belum dibuka")
+    # A day before the window has not "not opened": its time is over.
+    assert (gone.slot, gone.reason) == (yesterday, "Waktu pemesanan sudah lewat")
     with clock(at(7, 0)):
         (after,) = slots_for(office=office, service_type=service, day=day(2))
         assert Slot.objects.bookable(office=office, service_type=service, on=day(2)).exists()
