@@ -1,10 +1,13 @@
 """What the booking and the managing pages share: the office and service of a URL, the
 booking kept in the session, the rate limits, and the lists of days and slots."""
 
+import datetime
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
@@ -147,6 +150,10 @@ def slots_html(
         "reschedule": booking is not None,
     }
     return render_to_string("antrean/_slots.html", context)
+
+
+def office_today(office: Office) -> datetime.date:
+    return timezone.localdate(timezone.now(), timezone=office.tz)
 
 
 def remember(request, booking: Booking) -> None:
