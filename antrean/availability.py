@@ -5,16 +5,19 @@ Each function runs a fixed number of queries, however many days or slots it show
 slots are read in one query and counted in Python, the calendar in two (calendar_rules).
 
 The date and time pages show the same thing to everyone, and the minute a day opens
-everyone asks for them at once: `cached` keeps what they show (antrean.views.booking: the office,
-the service and the rendered list of days or slots) for AVAILABILITY_CACHE_SECONDS (0 turns
-that off), so a page served from the cache runs no query. Whatever changes what an office
-has free or what its pages show (a seat taken or given back, slots regenerated, the office,
-its hours, closures, settings, services) calls `forget(office)`, which drops the office's
-entries at once and again when the transaction commits. The expiry bounds what no change
-announces: the cut-off moving on (a slot can still show as free for those seconds after
-booking it closed). What is shown never decides anything: booking reads the office, the
-service and the slot again, the slot under its lock (antrean.services). If the cache
-cannot be reached, the pages are computed without it.
+everyone asks for them at once: `cached` keeps what they show (antrean.views.booking: the
+office, the service and the rendered list of days or slots) for AVAILABILITY_CACHE_SECONDS
+(0 turns that off), so a page served from the cache runs no query. Whatever changes what an
+office has free or what its pages show (a seat taken or given back, slots regenerated, the
+office, its hours, closures, settings, services) calls `forget(office)`, which drops the
+office's entries at once and again when the transaction commits. Nothing announces the
+booking window moving on (at midnight and at the office's opening time, antrean.window):
+each page keeps the window it was made in and is not served once it has moved
+(antrean.views.booking), so a new day shows the minute it opens. The expiry bounds the
+rest: the cut-off moving on (a slot can still show as free for those seconds after booking
+it closed). What is shown never decides anything: booking reads the office, the service and
+the slot again, the slot under its lock (antrean.services). If the cache cannot be reached,
+the pages are computed without it.
 """
 
 import datetime
@@ -31,11 +34,13 @@ from django.utils.translation import gettext as _
 
 from antrean.calendar_rules import plan_days
 from antrean.models import BookingSettings, OfficeService, Slot
+from antrean.window import BookingWindow
 from ktpportal.models import Office, ServiceType
+from ktpportal.timeutil import format_office_time
 
 logger = logging.getLogger(__name__)
 
-# Days after the booking window shown as "not open yet", so people see when to come back.
+# Days after the booking window shown too, so people see when to come back.
 NOT_OPEN_DAYS_SHOWN = 3
 
 
@@ -54,6 +59,7 @@ class DayAvailability:
     capacity: int
     state: str
     reason: str
+    opening: str = ""  # when a day not open yet opens (opening_phrase)
 
     @property
     def is_open(self) -> bool:
@@ -76,28 +82,42 @@ def services_for(*, office: Office) -> list[ServiceType]:
     ]
 
 
-def _opens_on(day: datetime.date, days_ahead: int) -> datetime.date:
-    return day - datetime.timedelta(days=days_ahead - 1)
+def opening_phrase(window: BookingWindow, day: datetime.date, office: Office) -> str:
+    """When a day not open yet opens, as a citizen reads it after "dibuka": "hari ini pukul
+    07.00 WIB", "besok pukul 07.00 WIB" or "12 Desember 2026 pukul 07.00 WIB". Today and
+    tomorrow are the window's: a page showing this turns over with the window."""
+    opens = window.opens_at(day)
+    time = format_office_time(opens, office.tz_name, "TIME")
+    opens_on = timezone.localdate(opens, timezone=office.tz)
+    if opens_on == window.first_day:
+        return _("hari ini pukul %(time)s") % {"time": time}
+    if opens_on == window.first_day + datetime.timedelta(days=1):
+        return _("besok pukul %(time)s") % {"time": time}
+    return _("%(date)s pukul %(time)s") % {
+        "date": formats.date_format(opens_on, "j F Y"),
+        "time": time,
+    }
 
 
 def days_for(
-    *, office: Office, service_type: ServiceType, today: datetime.date | None = None
+    *, office: Office, service_type: ServiceType, window: BookingWindow | None = None
 ) -> list[DayAvailability]:
-    """The booking window (BookingSettings.days_ahead days from today, office time) and a
-    few days after it, each with its free seats or the reason it cannot be booked."""
+    """The booking window (antrean.window: from today, office time) and a few days after it,
+    each with its free seats or the reason it cannot be booked; a day not open yet says when
+    it opens."""
     now = timezone.now()
-    today = today or timezone.localdate(now, timezone=office.tz)
     settings = BookingSettings.for_office(office)
+    window = window or settings.window(now)
     cutoff = now + datetime.timedelta(minutes=settings.cutoff_minutes)
-    total_days = settings.days_ahead + NOT_OPEN_DAYS_SHOWN
-    plans = plan_days(office=office, start=today, days=total_days)
-    window_start = datetime.datetime.combine(today, datetime.time(0), tzinfo=office.tz)
+    shown_days = (window.last_day - window.first_day).days + 1 + NOT_OPEN_DAYS_SHOWN
+    plans = plan_days(office=office, start=window.first_day, days=shown_days)
+    window_start = datetime.datetime.combine(window.first_day, datetime.time(0), tzinfo=office.tz)
+    window_end = datetime.datetime.combine(
+        window.last_day + datetime.timedelta(days=1), datetime.time(0), tzinfo=office.tz
+    )
     slots = (
         Slot.objects.for_service(office=office, service_type=service_type)
-        .filter(
-            starts_at__gte=window_start,
-            starts_at__lt=window_start + datetime.timedelta(days=settings.days_ahead),
-        )
+        .filter(starts_at__gte=window_start, starts_at__lt=window_end)
         .values_list("starts_at", "capacity", "booked")
     )
     capacity = defaultdict(int)
@@ -113,16 +133,15 @@ def days_for(
             free[day] += max(slot_capacity - booked, 0)
 
     result = []
-    for n, plan in enumerate(plans):
+    for plan in plans:
         day = plan.date
-        if n >= settings.days_ahead:
-            opens = formats.date_format(_opens_on(day, settings.days_ahead), "j F Y")
-            state, reason = (
-                State.NOT_OPEN,
-                _("Belum dibuka: pemesanan dibuka %(date)s") % {"date": opens},
-            )
-        elif not plan.is_open:
+        opening = ""
+        if not plan.is_open:
+            # Before "not open yet": nobody should come back for a holiday.
             state, reason = State.CLOSED, plan.reason
+        elif day not in window:
+            opening = opening_phrase(window, day, office)
+            state, reason = State.NOT_OPEN, _("Belum dibuka: dibuka %(when)s") % {"when": opening}
         elif day not in has_slots:
             state, reason = State.CLOSED, _("Tidak ada jadwal layanan")
         elif free[day]:
@@ -131,19 +150,22 @@ def days_for(
             state, reason = State.PAST, _("Waktu pemesanan hari ini sudah lewat")
         else:
             state, reason = State.FULL, _("Penuh")
-        result.append(DayAvailability(day, free[day], capacity[day], state, reason))
+        result.append(DayAvailability(day, free[day], capacity[day], state, reason, opening))
     return result
 
 
 def slots_for(
-    *, office: Office, service_type: ServiceType, day: datetime.date
+    *,
+    office: Office,
+    service_type: ServiceType,
+    day: datetime.date,
+    window: BookingWindow | None = None,
 ) -> list[SlotAvailability]:
     """Every slot of that office-local day for the service, bookable or not, with why not."""
     now = timezone.now()
     settings = BookingSettings.for_office(office)
-    today = timezone.localdate(now, timezone=office.tz)
+    window = window or settings.window(now)
     cutoff = now + datetime.timedelta(minutes=settings.cutoff_minutes)
-    in_window = today <= day < today + datetime.timedelta(days=settings.days_ahead)
     plan = plan_days(office=office, start=day, days=1)[0]
     slots = (
         Slot.objects.for_service(office=office, service_type=service_type)
@@ -156,9 +178,10 @@ def slots_for(
         local_start = timezone.localtime(slot.starts_at, office.tz).time()
         if not any(start <= local_start < end for start, end in plan.intervals):
             bookable, reason = False, plan.reason or _("Kantor tidak melayani")
-        elif not in_window:
+        elif day > window.last_day:
             bookable, reason = False, _("Belum dibuka")
         elif slot.starts_at < cutoff:
+            # Days before the window too: their slots are all past.
             bookable, reason = False, _("Waktu pemesanan sudah lewat")
         elif slot.free <= 0:
             bookable, reason = False, _("Penuh")

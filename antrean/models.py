@@ -14,8 +14,14 @@ from django.db.models import Exists, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antrean.window import BookingWindow
 from ktpportal.codes import new_code
 from ktpportal.models import Citizen, Office, ServiceType
+
+
+def validate_whole_minute(value: datetime.time) -> None:
+    if value.second or value.microsecond:
+        raise ValidationError(_("Isi jam dan menit saja, misalnya 07.00."), code="whole_minute")
 
 
 class BookingSettings(models.Model):
@@ -26,6 +32,16 @@ class BookingSettings(models.Model):
         _("pemesanan dibuka (hari ke depan)"),
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    booking_opens_at = models.TimeField(
+        _("jam tanggal baru dibuka (waktu kantor)"),
+        default=datetime.time(0),
+        validators=[validate_whole_minute],
+        help_text=_(
+            "Setiap hari pada jam ini satu tanggal baru dibuka untuk pemesanan (tanggal "
+            "terakhir jendela pemesanan); sebelum jam ini pemesanan hanya sampai sehari "
+            "sebelumnya. 00.00 = tengah malam. Jam yang berbeda antarkantor menyebar keramaian."
+        ),
     )
     cutoff_minutes = models.PositiveIntegerField(
         _("batas pemesanan sebelum jadwal (menit)"),
@@ -66,9 +82,20 @@ class BookingSettings(models.Model):
     def for_office(cls, office: Office) -> "BookingSettings":
         """The office's settings, or unsaved defaults when staff have not set any yet."""
         try:
-            return cls.objects.get(office=office)
+            settings = cls.objects.get(office=office)
         except cls.DoesNotExist:
             return cls(office=office)
+        settings.office = office  # window() reads its zone: no second query for it
+        return settings
+
+    def window(self, now: datetime.datetime | None = None) -> BookingWindow:
+        """The days a citizen may book at `now` (antrean.window)."""
+        return BookingWindow.at(
+            now or timezone.now(),
+            days_ahead=self.days_ahead,
+            opening_time=self.booking_opens_at,
+            tz=self.office.tz,
+        )
 
 
 class OfficeServiceQuerySet(models.QuerySet):
@@ -239,8 +266,7 @@ class SlotQuerySet(models.QuerySet):
         service, with a free seat, starting after the cut-off and inside the booking window."""
         settings = BookingSettings.for_office(office)
         now = timezone.now()
-        today = timezone.localdate(now, timezone=office.tz)
-        if not today <= on < today + datetime.timedelta(days=settings.days_ahead):
+        if on not in settings.window(now):
             return self.none()
         return (
             self.for_service(office=office, service_type=service_type)

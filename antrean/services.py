@@ -55,9 +55,7 @@ MESSAGES = {
         "Pemesanan untuk jadwal ini sudah ditutup (batas %(minutes)s menit sebelum jadwal). "
         "Silakan pilih jadwal lain."
     ),
-    "not_open": _(
-        "Pemesanan untuk tanggal ini belum dibuka. Pemesanan dibuka %(days)s hari sebelumnya."
-    ),
+    "not_open": _("Pemesanan untuk tanggal ini belum dibuka: dibuka %(when)s."),
     "wrong_office": _("Jadwal yang dipilih bukan milik kantor ini. Silakan pilih ulang jadwal."),
     "wrong_service": _("Jadwal yang dipilih tidak melayani layanan ini. Silakan pilih ulang."),
     "already_booked": _(
@@ -144,10 +142,10 @@ def check_slot(
     settings = BookingSettings.for_office(office)
     if slot.starts_at < now + datetime.timedelta(minutes=settings.cutoff_minutes):
         raise _error("cutoff", minutes=settings.cutoff_minutes)
-    today = timezone.localdate(now, timezone=office.tz)
     day = timezone.localdate(slot.starts_at, timezone=office.tz)
-    if day >= today + datetime.timedelta(days=settings.days_ahead):
-        raise _error("not_open", days=settings.days_ahead)
+    window = settings.window(now)
+    if day > window.last_day:
+        raise _error("not_open", when=availability.opening_phrase(window, day, office))
     if not slot.is_active:
         raise _error("closed")
     plan = plan_days(office=office, start=day, days=1)[0]

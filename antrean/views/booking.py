@@ -1,7 +1,6 @@
 """Booking a visit, one plain page per step, no account, no JavaScript: office -> service
 -> date -> time -> details -> confirmation."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from antrean import availability
 from antrean.calendar import booking_ics, ics_filename
 from antrean.forms import BookingForm
-from antrean.models import OfficeService, Slot
+from antrean.models import BookingSettings, OfficeService, Slot
 from antrean.services import (
     BookingError,
     book_slot,
@@ -30,7 +30,6 @@ from antrean.views.common import (
     days_html,
     no_booking,
     office_and_service,
-    office_today,
     rate_limited,
     refused,
     remember,
@@ -39,6 +38,7 @@ from antrean.views.common import (
     slot_not_here,
     slots_html,
 )
+from antrean.window import BookingWindow
 from ktpportal.models import Office, ServiceType
 
 # Up to this many offices are listed at once; more are reached through their province.
@@ -129,25 +129,26 @@ class _Listing:
 
     office: Office
     service_type: ServiceType
-    today: datetime.date  # the office's date it was made on
+    window: BookingWindow  # the booking window it was made in
     html: str
 
 
 def _listing(slug: str, code: str, parts: tuple, render_list) -> _Listing:
     """The office, the service and the rendered list, from the cache while nothing changed
-    them (antrean/availability.py): a page served from there runs no query. A 404 (an office
+    them (antrean/availability.py) and the booking window has not moved on (at midnight and
+    at the office's opening time): a page served from there runs no query. A 404 (an office
     or service that is not open for booking) is never kept."""
 
     def compute() -> _Listing:
         office, service_type = office_and_service(slug, code)
-        today = office_today(office)
-        return _Listing(office, service_type, today, render_list(office, service_type, today))
+        window = BookingSettings.for_office(office).window()
+        return _Listing(office, service_type, window, render_list(office, service_type, window))
 
     return availability.cached(
         slug,
         (code, *parts, get_language()),
         compute,
-        still_valid=lambda listing: listing.today == office_today(listing.office),
+        still_valid=lambda listing: listing.window.is_current(timezone.now()),
     )
 
 
@@ -173,7 +174,7 @@ def choose_time(request, office_slug, service_code, day):
         office_slug,
         service_code,
         ("slots", day.isoformat()),
-        lambda office, service_type, _today: slots_html(office, service_type, day),
+        lambda office, service_type, window: slots_html(office, service_type, day, window),
     )
     return render(
         request,

@@ -12,12 +12,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from antrean.availability import days_for, slots_for
+from antrean.availability import State, days_for, slots_for
 from antrean.models import Booking, OfficeService, Slot
 from antrean.qr import qr_data_uri
 from antrean.services import (
     BookingError,
 )
+from antrean.window import BookingWindow
 from dokumen.checklist import checklist_for
 from ktpportal.models import Office, ServiceType
 from ktpportal.nik import normalize_nik
@@ -112,10 +113,15 @@ def availability_of(slot: Slot, office: Office, service_type: ServiceType, day):
     )
 
 
-def days_html(office: Office, service_type: ServiceType, today, *, booking=None) -> str:
-    """The date page's list of days; in a reschedule its links lead to the reschedule."""
+def days_html(
+    office: Office, service_type: ServiceType, window: BookingWindow | None = None, *, booking=None
+) -> str:
+    """The date page's list of days, under a line saying when the next day opens; in a
+    reschedule its links lead to the reschedule."""
+    days = days_for(office=office, service_type=service_type, window=window)
     context = {
-        "days": days_for(office=office, service_type=service_type, today=today),
+        "days": days,
+        "next_to_open": next((d for d in days if d.state == State.NOT_OPEN), None),
         "office": office,
         "service_type": service_type,
         "reschedule": booking is not None,
@@ -123,9 +129,16 @@ def days_html(office: Office, service_type: ServiceType, today, *, booking=None)
     return render_to_string("antrean/_days.html", context)
 
 
-def slots_html(office: Office, service_type: ServiceType, day, *, booking=None) -> str:
+def slots_html(
+    office: Office,
+    service_type: ServiceType,
+    day,
+    window: BookingWindow | None = None,
+    *,
+    booking=None,
+) -> str:
     """The time page's list of slots; in a reschedule it marks the booking's own slot."""
-    slots = slots_for(office=office, service_type=service_type, day=day)
+    slots = slots_for(office=office, service_type=service_type, day=day, window=window)
     mine = booking.slot_id if booking is not None else None
     context = {
         "slots": slots,

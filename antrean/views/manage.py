@@ -26,7 +26,6 @@ from antrean.views.common import (
     booking_page,
     days_html,
     no_booking,
-    office_today,
     rate_limited,
     refused,
     remember,
@@ -124,12 +123,7 @@ def reschedule_dates(request):
             "booking": booking,
             "office": booking.office,
             "service_type": booking.service_type,
-            "days_html": days_html(
-                booking.office,
-                booking.service_type,
-                office_today(booking.office),
-                booking=booking,
-            ),
+            "days_html": days_html(booking.office, booking.service_type, booking=booking),
             "reschedule": True,
         },
     )

@@ -169,6 +169,7 @@ def _setup_form(office, **changes):
         "booking_settings-0-id": settings.pk,
         "booking_settings-0-office": office.pk,
         "booking_settings-0-days_ahead": settings.days_ahead,
+        "booking_settings-0-booking_opens_at": f"{settings.booking_opens_at:%H:%M}",
         "booking_settings-0-cutoff_minutes": settings.cutoff_minutes,
         "booking_settings-0-slot_minutes": settings.slot_minutes,
         "booking_settings-0-seats_per_slot": settings.seats_per_slot,

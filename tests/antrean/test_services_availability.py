@@ -55,7 +55,7 @@ def test_days_show_free_seats_and_why_a_day_cannot_be_booked(office, service):
     assert days[datetime.date(2026, 12, 26)].reason == "Kantor tidak melayani pada hari Sabtu"
     not_open = days[datetime.date(2026, 12, 28)]
     assert not_open.state == "not_open"
-    assert not_open.reason == "Belum dibuka: pemesanan dibuka 22 Desember 2026"
+    assert not_open.reason == "Belum dibuka: dibuka besok pukul 00.00 WIB"
 
 
 def test_holiday_reason_follows_the_language(office, service):
