@@ -302,7 +302,16 @@ class Slot(models.Model):
                 name="antrean_one_shared_slot_per_start",
             ),
         ]
-        indexes = [models.Index(fields=["office", "starts_at"], name="antrean_slot_office_start")]
+        indexes = [
+            models.Index(fields=["office", "starts_at"], name="antrean_slot_office_start"),
+            # The closure-notice scan (antrean.closure_notices) reads switched-off slots only,
+            # a few among the many.
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(is_active=False),
+                name="antrean_slot_switched_off",
+            ),
+        ]
 
     def __str__(self):
         start = timezone.localtime(self.starts_at, self.office.tz)
@@ -383,3 +392,32 @@ class BookingSetup(Office):
         proxy = True
         verbose_name = _("pengaturan antrean kantor")
         verbose_name_plural = _("pengaturan antrean kantor")
+
+
+class RescheduleLink(models.Model):
+    """The link sent to a citizen whose visit the office switched off (a closure, a half day,
+    changed hours): it opens the reschedule of that one booking. Only a hash of its token is
+    kept, so the table cannot be read back into working links (antrean.closure_notices)."""
+
+    booking = models.ForeignKey(
+        Booking, models.CASCADE, related_name="reschedule_links", verbose_name=_("booking")
+    )
+    # The switched-off slot the link was sent for: once the booking has left it (moved or
+    # cancelled), the link has done its job.
+    slot = models.ForeignKey(Slot, models.CASCADE, related_name="+", verbose_name=_("jadwal"))
+    token_hash = models.CharField(_("hash token"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tautan ubah jadwal")
+        verbose_name_plural = _("tautan ubah jadwal")
+        constraints = [
+            # One notice per booking and switched-off slot, however often slots are made.
+            models.UniqueConstraint(
+                fields=["booking", "slot"], name="antrean_one_link_per_booking_slot"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.booking} {self.slot_id}"
