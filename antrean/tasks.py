@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from antrean import closure_notices
+from antrean import closure_notices, disruptions
 from antrean.slots import generate_all
 from ktpportal.jobs import periodic_job
 
@@ -33,3 +33,21 @@ def write_closure_notices(booking_ids: list[int]) -> None:
     told = closure_notices.write_notices(booking_ids)
     if told:
         logger.info("closure notices written", extra={"count": told})
+
+
+@shared_task(ignore_result=True)
+@periodic_job("send-disruption-notices")
+def send_disruption_notices(disruption_id: int | None = None) -> int:
+    """Send disruption notices to the day's bookings (antrean.disruptions): queued when a
+    notice is posted or sent again (that notice), and by beat every five minutes (all)."""
+    handed = disruptions.queue_due_notices(disruption_id=disruption_id)
+    if handed:
+        logger.info("disruption notice batches queued", extra={"bookings": handed})
+    return handed
+
+
+@shared_task(ignore_result=True)
+def write_disruption_notices(disruption_id: int, revision: int, booking_ids: list[int]) -> None:
+    sent = disruptions.write_notices(disruption_id, revision, booking_ids)
+    if sent:
+        logger.info("disruption notices written", extra={"count": sent})

@@ -190,9 +190,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
-    # Also runs at once when a switch-off commits; the scan makes good a lost task.
+    # Both also run at once when their event commits; the scan makes good a lost task.
     "send-closure-notices": {
         "task": "antrean.tasks.send_closure_notices",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "send-disruption-notices": {
+        "task": "antrean.tasks.send_disruption_notices",
         "schedule": 300.0,
         "options": {"expires": 290},
     },
