@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from antrean import services
+from antrean import disruptions, services
 from antrean.models import (
     Booking,
     BookingSettings,
     BookingSetup,
     Closure,
+    Disruption,
     OfficeService,
     OpeningHours,
     Slot,
@@ -321,3 +322,86 @@ class BookingAdmin(OfficeScopedAdmin):
             "bookings": bookings,
         }
         return render(request, "admin/antrean/daily_list.html", context)
+
+
+class DisruptionForm(forms.ModelForm):
+    resend = forms.BooleanField(
+        label=_("Kirim ulang ke warga sebagai pembaruan"),
+        required=False,
+        help_text=_(
+            "Centang untuk mengirim pesan yang diubah sekali lagi ke warga yang punya antrean "
+            'pada tanggal ini, ditandai "pembaruan". Tanpa centang, perubahan hanya tampil '
+            "di halaman kantor."
+        ),
+    )
+
+    class Meta:
+        model = Disruption
+        fields = ["office", "date", "message", "ends_at"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        # On an edit the office and date are read only, so the form's own unique check
+        # (which needs all three fields in the form) does not run: check the text here.
+        instance = self.instance
+        message = cleaned.get("message")
+        if (
+            instance.pk
+            and message
+            and Disruption.objects.filter(
+                office_id=instance.office_id, date=instance.date, message=message
+            )
+            .exclude(pk=instance.pk)
+            .exists()
+        ):
+            self.add_error(
+                "message", _("Pemberitahuan yang sama sudah ada untuk kantor dan tanggal ini.")
+            )
+        return cleaned
+
+
+@admin.register(Disruption)
+class DisruptionAdmin(OfficeScopedAdmin):
+    """Notices an office posts for a day (SIAK down, a power cut): shown on its pages and
+    sent to that day's bookings (antrean.disruptions). Saving goes through the service."""
+
+    form = DisruptionForm
+    list_display = ["date", "office", "message", "ends_at", "revision", "created_by"]
+    list_filter = [("office", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["office", "created_by"]
+    date_hierarchy = "date"
+    ordering = ["-date", "-created_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["office", "date", "message", "ends_at"]
+        return [
+            "office",
+            "date",
+            "message",
+            "ends_at",
+            "resend",
+            "revision",
+            "notified_at",
+            "created_by",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A notice already sent stays on its office and day: post a new one for another.
+        if obj is None:
+            return []
+        return ["office", "date", "revision", "notified_at", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        resend = form.cleaned_data.get("resend", False)
+        disruptions.save_disruption(disruption=obj, by=request.user, resend=resend)
+        if not change or resend:
+            self.message_user(
+                request,
+                _(
+                    "Pemberitahuan tampil di halaman kantor dan sedang dikirim ke warga yang "
+                    "punya antrean pada tanggal itu."
+                ),
+                messages.INFO,
+            )

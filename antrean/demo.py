@@ -33,8 +33,10 @@ def grant_permissions() -> None:
         StaffRole.ADMIN,
         "antrean",
         ["view", "add", "change", "delete"],
-        ["bookingsettings", "openinghours", "closure", "officeservice"],
+        ["bookingsettings", "openinghours", "closure", "officeservice", "disruption"],
     )
+    # Counter staff answer citizens' questions about the day, so they see the notices.
+    grant(StaffRole.COUNTER, "antrean", ["view"], ["disruption"])
 
 
 def seed(stdout) -> None:

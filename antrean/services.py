@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from antrean import availability
 from antrean.calendar import booking_ics
 from antrean.calendar_rules import plan_days
+from antrean.closure_notices import move_deadline
 from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from dokumen.checklist import checklist_for
 from ktpportal.codes import normalize_code
@@ -310,9 +311,14 @@ def reschedule_booking(*, booking: Booking, new_slot: Slot) -> Booking:
             booking = _locked_active(booking)
             now = timezone.now()
             settings = BookingSettings.for_office(booking.office)
-            if booking.slot.starts_at <= now:
+            if not booking.slot.is_active:
+                # The office called this visit off: it may be moved after its time too, for
+                # a while (the citizen could not come, and may read the notice late).
+                if now >= move_deadline(booking):
+                    raise _error("past")
+            elif booking.slot.starts_at <= now:
                 raise _error("past")
-            if booking.slot.starts_at < now + datetime.timedelta(minutes=settings.cutoff_minutes):
+            elif booking.slot.starts_at < now + datetime.timedelta(minutes=settings.cutoff_minutes):
                 raise _error("cutoff", minutes=settings.cutoff_minutes)
             new_slot = Slot.objects.select_related("office").get(pk=new_slot.pk)
             if new_slot.office_id != booking.office_id:
@@ -361,7 +367,11 @@ def cancel_booking(*, booking: Booking) -> Booking:
         with transaction.atomic():
             _bound_lock_waits()
             booking = _locked_active(booking)
-            if booking.slot.starts_at <= timezone.now():
+            now = timezone.now()
+            # A visit the office called off can be cancelled until its move deadline.
+            if now >= (
+                booking.slot.starts_at if booking.slot.is_active else move_deadline(booking)
+            ):
                 raise _error("past")
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = timezone.now()

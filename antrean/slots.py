@@ -15,7 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antrean import availability
+from antrean import availability, closure_notices
 from antrean.calendar_rules import plan_days
 from antrean.models import BookingSettings, OfficeService, Slot
 from antrean.services import flag_bookings
@@ -126,6 +126,8 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
                     reason=_("Jadwal %(date)s tidak lagi tersedia (%(reason)s); hubungi warga.")
                     % {"date": day.strftime("%d-%m-%Y"), "reason": reason},
                 )
+            # And their citizens are told, with a link to pick another time.
+            closure_notices.announce(office=office)
     return result
 
 

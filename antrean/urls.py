@@ -28,6 +28,7 @@ urlpatterns = [
     path("kelola/antrean/", views.booking_detail, name="booking-detail"),
     path("kelola/kunjungan-dukcapil.ics", views.booking_ics_download, name="booking-ics"),
     path("kelola/batal/", views.cancel, name="cancel"),
+    path("kelola/u/<str:token>/", views.reschedule_link, name="reschedule-link"),
     path("kelola/jadwal/", views.reschedule_dates, name="reschedule-dates"),
     path("kelola/jadwal/<isodate:day>/", views.reschedule_times, name="reschedule-times"),
     path(

@@ -190,6 +190,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Both also run at once when their event commits; the scan makes good a lost task.
+    "send-closure-notices": {
+        "task": "antrean.tasks.send_closure_notices",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "send-disruption-notices": {
+        "task": "antrean.tasks.send_disruption_notices",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "generate-slots-daily": {
         "task": "antrean.tasks.generate_slots_daily",
         "schedule": crontab(minute=30, hour=0),
@@ -379,5 +390,18 @@ if not REDIS_URL:
 # Bookings and applications older than this (past visit, closed application) are erased
 # by `manage.py purge_personal_data`, with citizens left without any (docs/security.md).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 365, minimum=30)
+# Where citizens reach the portal: links in messages written by tasks (no request to ask)
+# start with it. Behind TLS the first ALLOWED_HOSTS entry is the natural default; a local run
+# is `make run`'s address.
+if env_str("PORTAL_URL"):
+    PORTAL_URL = env_str("PORTAL_URL").rstrip("/")
+elif SECURE_SSL:
+    if not ALLOWED_HOSTS or ALLOWED_HOSTS[0].startswith((".", "*")):
+        raise ImproperlyConfigured("Set PORTAL_URL: ALLOWED_HOSTS does not name one host.")
+    PORTAL_URL = f"https://{ALLOWED_HOSTS[0]}"
+else:
+    PORTAL_URL = "http://127.0.0.1:8000"
+if not PORTAL_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("PORTAL_URL must be an http(s):// URL.")
 # Demo staff users created by `manage.py seed_demo` get this password (README says so).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-ktp-2026")

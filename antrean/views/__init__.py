@@ -10,6 +10,7 @@ from antrean.views.booking import (
     confirmation,
     index,
 )
+from antrean.views.links import reschedule_link
 from antrean.views.manage import (
     booking_detail,
     cancel,
@@ -32,5 +33,6 @@ __all__ = [
     "manage",
     "reschedule_confirm",
     "reschedule_dates",
+    "reschedule_link",
     "reschedule_times",
 ]

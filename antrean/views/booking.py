@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from antrean import availability
+from antrean import availability, disruptions
 from antrean.calendar import booking_ics, ics_filename
 from antrean.forms import BookingForm
 from antrean.models import BookingSettings, OfficeService, Slot
@@ -119,7 +119,12 @@ def choose_service(request, office_slug):
     return render(
         request,
         "antrean/service.html",
-        {"office": office, "offered": offered, "wanted_not_offered": bool(wanted)},
+        {
+            "office": office,
+            "offered": offered,
+            "wanted_not_offered": bool(wanted),
+            "disruptions": disruptions.shown(office=office),
+        },
     )
 
 
@@ -131,6 +136,8 @@ class _Listing:
     service_type: ServiceType
     window: BookingWindow  # the booking window it was made in
     html: str
+    # The office's disruption notices from that date on; each page drops the ended ones.
+    notices: list
 
 
 def _listing(slug: str, code: str, parts: tuple, render_list) -> _Listing:
@@ -142,7 +149,13 @@ def _listing(slug: str, code: str, parts: tuple, render_list) -> _Listing:
     def compute() -> _Listing:
         office, service_type = office_and_service(slug, code)
         window = BookingSettings.for_office(office).window()
-        return _Listing(office, service_type, window, render_list(office, service_type, window))
+        return _Listing(
+            office,
+            service_type,
+            window,
+            render_list(office, service_type, window),
+            disruptions.upcoming(office),
+        )
 
     return availability.cached(
         slug,
@@ -163,6 +176,7 @@ def choose_date(request, office_slug, service_code):
             "office": listing.office,
             "service_type": listing.service_type,
             "days_html": listing.html,
+            "disruptions": disruptions.current(listing.notices),
         },
     )
 
@@ -184,6 +198,7 @@ def choose_time(request, office_slug, service_code, day):
             "service_type": listing.service_type,
             "day": day,
             "slots_html": listing.html,
+            "disruptions": disruptions.current(listing.notices, day=day),
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from antrean import disruptions
 from antrean.availability import State, days_for, slots_for
 from antrean.models import Booking, OfficeService, Slot
 from antrean.qr import qr_data_uri
@@ -194,6 +195,8 @@ def no_booking(request) -> HttpResponse:
 
 
 def booking_page(request, booking: Booking, *, just_booked: bool) -> HttpResponse:
+    is_active = booking.status == Booking.Status.ACTIVE
+    visit_day = timezone.localdate(booking.slot.starts_at, timezone=booking.office.tz)
     return render(
         request,
         "antrean/booking.html",
@@ -203,6 +206,9 @@ def booking_page(request, booking: Booking, *, just_booked: bool) -> HttpRespons
             "checklist": checklist_for(booking.service_type, booking.office),
             "qr": qr_data_uri(booking.code),
             "just_booked": just_booked,
-            "is_active": booking.status == Booking.Status.ACTIVE,
+            "is_active": is_active,
+            "disruptions": (
+                disruptions.shown(office=booking.office, day=visit_day) if is_active else []
+            ),
         },
     )

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from antrean import disruptions
 from antrean.forms import ManageForm
 from antrean.models import Booking, Slot
 from antrean.services import (
@@ -124,6 +125,7 @@ def reschedule_dates(request):
             "office": booking.office,
             "service_type": booking.service_type,
             "days_html": days_html(booking.office, booking.service_type, booking=booking),
+            "disruptions": disruptions.shown(office=booking.office),
             "reschedule": True,
         },
     )
@@ -144,6 +146,7 @@ def reschedule_times(request, day):
             "service_type": booking.service_type,
             "day": day,
             "slots_html": slots_html(booking.office, booking.service_type, day, booking=booking),
+            "disruptions": disruptions.shown(office=booking.office, day=day),
             "reschedule": True,
         },
     )

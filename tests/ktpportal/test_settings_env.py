@@ -107,3 +107,50 @@ def test_helpers(monkeypatch):
     assert env_list("X_LIST") == ["a.go.id", "b.go.id"]
     with pytest.raises(ImproperlyConfigured, match="below the minimum"):
         env_int("X_INT", 1, minimum=10)
+
+
+def _portal_url(**env):
+    probe = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='ktpportal.settings'; "
+        "from django.conf import settings as s; print(s.PORTAL_URL)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"PORTAL_URL", "SECURE_SSL"}}
+    clean.pop("ALLOWED_HOSTS", None)
+    return subprocess.run(
+        [sys.executable, "-c", probe],
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SECURE_SSL": "0"}, "http://127.0.0.1:8000"),
+        (
+            {"SECURE_SSL": "1", "ALLOWED_HOSTS": "ktp.example.go.id,www.example.go.id"},
+            "https://ktp.example.go.id",
+        ),
+        ({"PORTAL_URL": "https://antrean.example.go.id/"}, "https://antrean.example.go.id"),
+    ],
+)
+def test_links_in_messages_know_where_the_portal_is(env, expected):
+    result = _portal_url(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PORTAL_URL": "ktp.example.go.id"}, "PORTAL_URL must be an http(s):// URL"),
+        ({"SECURE_SSL": "1", "ALLOWED_HOSTS": ".example.go.id"}, "Set PORTAL_URL"),
+    ],
+)
+def test_a_portal_url_that_cannot_be_used_stops_the_process(env, message):
+    result = _portal_url(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
