@@ -6,6 +6,7 @@ PostgreSQL and Redis.
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -316,8 +317,24 @@ SECURE_SSL_REDIRECT = SECURE_SSL and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
-BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-if BEHIND_PROXY:
+# Our own proxies in front of gunicorn (compose.yaml: one, Caddy): how many of them append to
+# X-Forwarded-For, and the addresses the nearest one connects from. 0 = clients connect
+# directly and no forwarded header is believed (ktpportal/net.py, docs/security.md).
+if env_bool("BEHIND_PROXY", False):
+    # Its old meaning (believe the last X-Forwarded-For entry from anyone) is the bug this
+    # replaced: stop rather than run with every client counted as the proxy.
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is replaced by TRUSTED_PROXY_COUNT and TRUSTED_PROXIES (README)."
+    )
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES cannot be read: {exc}") from None
+if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Rate limits and login lockouts count the real client, not the proxy (ktpportal/net.py).
 RATELIMIT_IP_META_KEY = "ktpportal.net.client_ip"
