@@ -355,7 +355,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "429.html"
+# The same 429 page as the rate limits, with the cool-off as the time to wait.
+AXES_LOCKOUT_CALLABLE = "ktpportal.views.locked_out"
 
 # --- Logging: one JSON line per event, NIKs masked ------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
@@ -385,9 +386,16 @@ LOGGING = {
 # cancellation and staff change drops an office's at once (antrean/availability.py).
 AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 30, minimum=0)
 
-# --- Rate limits (django-ratelimit; counters live in the cache: Redis in production) --
+# --- Rate limits (ktpportal/ratelimits.py; django-ratelimit's counters in the cache) ---
 RATELIMIT_VIEW = "ktpportal.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# A counter the cache cannot give does not refuse anyone (ktpportal/ratelimits.py logs it).
+RATELIMIT_FAIL_OPEN = True
+# Per client address and hour, sized for thousands of phones behind one carrier address
+# (docs/security.md, "Rate limits"): failed lookups or bookings, bookings made, status links.
+RATELIMIT_FAILURES_PER_ADDRESS = env_int("RATELIMIT_FAILURES_PER_ADDRESS", 300, minimum=1)
+RATELIMIT_BOOKINGS_PER_ADDRESS = env_int("RATELIMIT_BOOKINGS_PER_ADDRESS", 600, minimum=1)
+RATELIMIT_LINKS_PER_ADDRESS = env_int("RATELIMIT_LINKS_PER_ADDRESS", 100, minimum=1)
 if not REDIS_URL:
     # The embedded default has one process, so a local-memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -90,6 +90,15 @@ def test_admin_session_ends_with_the_browser_and_after_a_working_day(client, sta
         assert response["Location"].startswith("/admin/login/")
 
 
+def test_the_lockout_page_says_how_long_to_wait(client, staff):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = _login(client, "petugas", "tebakan")
+    cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == str(cool_off)
+    assert f"Silakan coba lagi dalam {cool_off // 60} menit." in locked.text
+
+
 def test_a_forged_forwarded_header_neither_dodges_nor_resets_the_lockout(client, staff, settings):
     """Reaching gunicorn directly, a made-up X-Forwarded-For per attempt used to be a new
     address each time; through the proxy, a forged leading entry must not count either."""
