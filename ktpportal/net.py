@@ -5,13 +5,14 @@ to choose it. X-Forwarded-For is read only when the connection comes from one of
 TRUSTED_PROXIES, and then only the entry our own proxies wrote: each of the
 TRUSTED_PROXY_COUNT proxies appends the address it was connected from, so the client is the
 TRUSTED_PROXY_COUNT-th entry from the right, and anything to its left is whatever the client
-sent. django-ipware parses the header (ports, brackets, IPv6, garbage entries skipped).
+sent, never read. python-ipware (django-ipware's engine) reads our entries: ports, brackets,
+IPv6, IPv4-mapped addresses.
 """
 
 import ipaddress
 
 from django.conf import settings
-from ipware import get_client_ip
+from python_ipware import IpWare
 
 # No usable address at all (a socket without one and no forwarded entry): all such
 # requests share one counter rather than failing. An address to count by, not to bind to.
@@ -39,16 +40,16 @@ def client_ip(request) -> str:
     AXES_CLIENT_IP_CALLABLE). Never raises: a header that cannot be read counts the
     connection's own address."""
     peer = _parse(request.META.get("REMOTE_ADDR"))
-    if settings.TRUSTED_PROXY_COUNT and _from_trusted_proxy(peer):
-        # ipware counts the proxies listed in the header after the client; the nearest of
-        # ours is the connection itself, not in the header, hence one fewer. Not strict: an
-        # entry it cannot read is skipped, and only entries left of ours can be garbage.
-        forwarded, _routable = get_client_ip(
-            request,
-            proxy_count=settings.TRUSTED_PROXY_COUNT - 1,
-            request_header_order=("HTTP_X_FORWARDED_FOR",),
-            strict=False,
-        )
-        if forwarded:
-            return forwarded
+    count = settings.TRUSTED_PROXY_COUNT
+    if count and _from_trusted_proxy(peer):
+        # Only the entries our proxies appended are read: a client's own, however long or
+        # malformed, cost nothing and choose nothing.
+        ours = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", count)[-count:]
+        # Strict: exactly our `count` entries, each an address, or none of them is believed.
+        # ipware counts the proxies after the client; ours nearest is the connection itself.
+        forwarded, _trusted = IpWare(
+            precedence=("HTTP_X_FORWARDED_FOR",), proxy_count=count - 1
+        ).get_client_ip({"HTTP_X_FORWARDED_FOR": ",".join(ours)}, strict=True)
+        if forwarded is not None:
+            return str(forwarded)
     return str(peer) if peer else UNKNOWN

@@ -74,7 +74,8 @@ def test_two_proxies_take_the_second_entry_from_the_right(behind_one_proxy):
         ("::ffff:198.51.100.7", CLIENT),
         (f"unknown, {CLIENT}", CLIENT),
         (f"garbage, , {CLIENT}", CLIENT),
-        (f"{CLIENT},", CLIENT),
+        (f"1.2.3.4,,{CLIENT}", CLIENT),
+        (f"{CLIENT},", PROXY),  # the last entry, ours, is empty: our proxy never writes that
         (", ".join(["1.2.3.4"] * 2000 + [CLIENT]), CLIENT),
         ("unknown", PROXY),
         ("not an address", PROXY),
@@ -86,7 +87,8 @@ def test_two_proxies_take_the_second_entry_from_the_right(behind_one_proxy):
     ],
 )
 def test_malformed_headers_never_fail(behind_one_proxy, forwarded, expected):
-    """What cannot be read counts the connection's own address, never a 500."""
+    """Only our proxy's entry, the last, is read; if it cannot be, the connection's own
+    address counts. Never a 500."""
     assert ip(PROXY, forwarded) == expected
 
 
