@@ -6,6 +6,7 @@ PostgreSQL and Redis.
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -327,8 +328,24 @@ SECURE_SSL_REDIRECT = SECURE_SSL and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
-BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-if BEHIND_PROXY:
+# Our own proxies in front of gunicorn (compose.yaml: one, Caddy): how many of them append to
+# X-Forwarded-For, and the addresses the nearest one connects from. 0 = clients connect
+# directly and no forwarded header is believed (ktpportal/net.py, docs/security.md).
+if env_bool("BEHIND_PROXY", False):
+    # Its old meaning (believe the last X-Forwarded-For entry from anyone) is the bug this
+    # replaced: stop rather than run with every client counted as the proxy.
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is replaced by TRUSTED_PROXY_COUNT and TRUSTED_PROXIES (README)."
+    )
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES cannot be read: {exc}") from None
+if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Rate limits and login lockouts count the real client, not the proxy (ktpportal/net.py).
 RATELIMIT_IP_META_KEY = "ktpportal.net.client_ip"
@@ -349,7 +366,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "429.html"
+# The same 429 page as the rate limits, with the cool-off as the time to wait.
+AXES_LOCKOUT_CALLABLE = "ktpportal.views.locked_out"
 
 # --- Logging: one JSON line per event, NIKs masked ------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
@@ -379,9 +397,16 @@ LOGGING = {
 # cancellation and staff change drops an office's at once (antrean/availability.py).
 AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 30, minimum=0)
 
-# --- Rate limits (django-ratelimit; counters live in the cache: Redis in production) --
+# --- Rate limits (ktpportal/ratelimits.py; django-ratelimit's counters in the cache) ---
 RATELIMIT_VIEW = "ktpportal.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# A counter the cache cannot give does not refuse anyone (ktpportal/ratelimits.py logs it).
+RATELIMIT_FAIL_OPEN = True
+# Per client address and hour, sized for thousands of phones behind one carrier address
+# (docs/security.md, "Rate limits"): failed lookups or bookings, bookings made, status links.
+RATELIMIT_FAILURES_PER_ADDRESS = env_int("RATELIMIT_FAILURES_PER_ADDRESS", 300, minimum=1)
+RATELIMIT_BOOKINGS_PER_ADDRESS = env_int("RATELIMIT_BOOKINGS_PER_ADDRESS", 600, minimum=1)
+RATELIMIT_LINKS_PER_ADDRESS = env_int("RATELIMIT_LINKS_PER_ADDRESS", 100, minimum=1)
 if not REDIS_URL:
     # The embedded default has one process, so a local-memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -1,4 +1,5 @@
 import logging
+import math
 
 from django.conf import settings
 from django.db import connection
@@ -56,10 +57,21 @@ def trivial(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-def ratelimited(request, exception=None):
-    """django-ratelimit's view for a limit reached: the 429 page, saying when to come back."""
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "600"
+def ratelimited(request, exception):
+    """RATELIMIT_VIEW: a limit of `ktpportal.ratelimits` was reached (its Limited exception)."""
+    return _too_many_attempts(request, exception.retry_after)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: every attempt while locked starts the cool-off again
+    (django-axes' AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), so it is the whole wait."""
+    return _too_many_attempts(request, int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+def _too_many_attempts(request, seconds: int):
+    """The 429 page and Retry-After, both saying when to come back."""
+    response = render(request, "429.html", {"minutes": math.ceil(seconds / 60)}, status=429)
+    response["Retry-After"] = str(seconds)
     return response
 
 

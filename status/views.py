@@ -9,13 +9,11 @@ from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from dokumen.checklist import checklist_for
-from ktpportal.nik import normalize_nik
+from ktpportal import ratelimits
 from status.forms import NIKLinkForm, ReceiptLookupForm
 from status.services import (
     LINK_MAX_AGE,
@@ -25,29 +23,6 @@ from status.services import (
     send_status_link,
 )
 from status.stages import Stage
-
-# Both lookups share these counters. An IP is counted apart from a NIK, so one NIK tried
-# from many addresses is still limited, and many NIKs tried from one address too.
-IP_RATE = "40/h"
-NIK_RATE = "10/h"
-MAX_NIK_INPUT = 40
-
-
-def _nik_key(group, request) -> str:
-    # A keyed hash: the cache (Redis) never holds a NIK, and the key cannot be reversed by
-    # hashing every possible NIK without the secret.
-    nik = normalize_nik(request.POST.get("nik", "")[:MAX_NIK_INPUT])
-    return salted_hmac("status.ratelimit.nik", nik, algorithm="sha256").hexdigest()
-
-
-def _nik_rate(group, request) -> str | None:
-    # No NIK typed: nothing to count per NIK (the per-IP limit still applies).
-    return NIK_RATE if normalize_nik(request.POST.get("nik", "")) else None
-
-
-def _limited(view):
-    view = ratelimit(group="status:nik", key=_nik_key, rate=_nik_rate, method="POST")(view)
-    return ratelimit(group="status:ip", key="ip", rate=IP_RATE, method="POST")(view)
 
 
 def _index(request, *, receipt_form=None, link_form=None, not_found=False, status=200):
@@ -86,17 +61,21 @@ def _timeline(request, application):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@_limited
 def index(request):
+    """Receipt number + NIK. Only wrong pairs are counted (ktpportal.ratelimits), and a
+    right one is answered whatever was tried with that NIK before."""
     if request.method == "GET":
         return _index(request)
     form = ReceiptLookupForm(request.POST, auto_id="tt-%s")
+    typed_nik = request.POST.get("nik", "")
     if not form.is_valid():
+        ratelimits.failed(request, ratelimits.STATUS_FAILURES, nik=typed_nik)
         return _index(request, receipt_form=form, status=400)
     application = find_application(
         receipt_number=form.cleaned_data["receipt_number"], nik=form.cleaned_data["nik"]
     )
     if application is None:
+        ratelimits.failed(request, ratelimits.STATUS_FAILURES, nik=typed_nik)
         # The same page, byte for byte, whether the receipt does not exist or belongs to
         # another NIK: an empty form (nothing typed is echoed) and one message.
         return _index(request, not_found=True, status=404)
@@ -105,13 +84,18 @@ def index(request):
 
 @never_cache
 @require_POST
-@_limited
 def send_link(request):
+    """The NIK alone: always the same answer, and a link to the contact on file if there is
+    an application. Every request is counted, per NIK and per address, sent or not."""
     form = NIKLinkForm(request.POST, auto_id="tautan-%s")
     if not form.is_valid():
+        ratelimits.failed(request, ratelimits.STATUS_FAILURES, nik=request.POST.get("nik", ""))
         return _index(request, link_form=form, status=400)
+    nik = form.cleaned_data["nik"]
+    ratelimits.check(request, ratelimits.STATUS_LINKS, nik=nik)
+    ratelimits.record(request, ratelimits.STATUS_LINKS, nik=nik)
     send_status_link(
-        nik=form.cleaned_data["nik"],
+        nik=nik,
         link_for=lambda token: request.build_absolute_uri(reverse("status:link", args=[token])),
     )
     return render(

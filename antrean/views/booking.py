@@ -30,7 +30,6 @@ from antrean.views.common import (
     days_html,
     no_booking,
     office_and_service,
-    rate_limited,
     refused,
     remember,
     session_booking,
@@ -39,10 +38,14 @@ from antrean.views.common import (
     slots_html,
 )
 from antrean.window import BookingWindow
+from ktpportal import ratelimits
 from ktpportal.models import Office, ServiceType
 
 # Up to this many offices are listed at once; more are reached through their province.
 LIST_ALL_OFFICES_UP_TO = 30
+# A seat taken a moment earlier, or too busy to lock, is the opening rush, not the citizen:
+# not counted against a carrier's address that thousands of phones share.
+NOT_THE_CITIZENS_FAILURE = {"full", "busy"}
 
 
 @require_GET
@@ -205,7 +208,6 @@ def choose_time(request, office_slug, service_code, day):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@rate_limited
 def book(request, office_slug, service_code, day, slot_id):
     """Step 5: who is coming. POST books through `services.book_slot`, which decides."""
     office, service_type = office_and_service(office_slug, service_code)
@@ -232,9 +234,12 @@ def book(request, office_slug, service_code, day, slot_id):
 
     form = BookingForm(request.POST)
     context["form"] = form
+    typed_nik = request.POST.get("nik", "")
     if not form.is_valid():
+        ratelimits.failed(request, ratelimits.BOOKING_FAILURES, nik=typed_nik)
         return render(request, "antrean/book.html", context, status=400)
     data = form.cleaned_data
+    ratelimits.check(request, ratelimits.BOOKINGS)
     try:
         booking = book_slot(
             slot=slot,
@@ -248,13 +253,17 @@ def book(request, office_slug, service_code, day, slot_id):
             submission_token=data["submission_token"],
         )
     except BookingError as error:
+        if error.code not in NOT_THE_CITIZENS_FAILURE:
+            ratelimits.failed(request, ratelimits.BOOKING_FAILURES, nik=typed_nik)
         form.add_error(None, error.message)
         context["error_code"] = error.code
         return refused(request, error, "antrean/book.html", context)
     except ValidationError as error:
         # The form checks the same rules first; this is the model's last word on them.
+        ratelimits.failed(request, ratelimits.BOOKING_FAILURES, nik=typed_nik)
         form.add_error(None, error.messages)
         return render(request, "antrean/book.html", context, status=400)
+    ratelimits.record(request, ratelimits.BOOKINGS)
     remember(request, booking)
     return redirect("antrean:confirmation")
 

@@ -1,5 +1,5 @@
 """What the booking and the managing pages share: the office and service of a URL, the
-booking kept in the session, the rate limits, and the lists of days and slots."""
+booking kept in the session, and the lists of days and slots."""
 
 import datetime
 
@@ -8,9 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django_ratelimit.decorators import ratelimit
 
 from antrean import disruptions
 from antrean.availability import State, days_for, slots_for
@@ -22,34 +20,12 @@ from antrean.services import (
 from antrean.window import BookingWindow
 from dokumen.checklist import checklist_for
 from ktpportal.models import Office, ServiceType
-from ktpportal.nik import normalize_nik
 from ktpportal.timeutil import office_localtime
 
 SESSION_KEY = "antrean_booking_id"
-RATE_PER_IP = "30/h"
-RATE_PER_NIK = "10/h"
 # Seconds a citizen is asked to wait when the seat could not be locked in time.
 BUSY_RETRY_AFTER = 10
 _ERROR_STATUS = {"full": 409, "already_booked": 409, "busy": 429, "not_found": 404}
-
-
-def _nik_key(group, request) -> str:
-    # Keyed by a keyed hash of the NIK: the cache (Redis) never holds a NIK.
-    return salted_hmac(
-        "antrean.ratelimit.nik", normalize_nik(request.POST.get("nik", "")), algorithm="sha256"
-    ).hexdigest()
-
-
-def _nik_rate(group, request) -> str | None:
-    # Without something that looks like a NIK there is no person to count (the form says
-    # what is missing); the per-IP limit still applies.
-    nik = normalize_nik(request.POST.get("nik", ""))
-    return RATE_PER_NIK if len(nik) == 16 and nik.isdigit() else None
-
-
-def rate_limited(view):
-    view = ratelimit(key=_nik_key, rate=_nik_rate, method="POST", block=True)(view)
-    return ratelimit(key="ip", rate=RATE_PER_IP, method="POST", block=True)(view)
 
 
 def active_office(slug: str) -> Office:

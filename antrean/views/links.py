@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_ratelimit.decorators import ratelimit
 
 from antrean.closure_notices import GRACE_DAYS, LinkError, booking_for_link
-from antrean.views.common import RATE_PER_IP, remember
+from antrean.views.common import remember
+from ktpportal import ratelimits
 
 _PROBLEMS = {
     "unknown": (
@@ -45,11 +45,13 @@ _PROBLEMS = {
 
 @never_cache
 @require_GET
-@ratelimit(key="ip", rate=RATE_PER_IP, method="GET", block=True)
 def reschedule_link(request, token):
     try:
         booking = booking_for_link(token=token)
     except LinkError as error:
+        # Only failures count against the address (ktpportal.ratelimits): a carrier's
+        # address opening many good links during a closure is a crowd, not a guesser.
+        ratelimits.failed(request, ratelimits.LINK_FAILURES)
         status, title, message = _PROBLEMS[error.reason]
         return render(
             request,

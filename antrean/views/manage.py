@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from antrean import disruptions
 from antrean.forms import ManageForm
@@ -22,12 +21,10 @@ from antrean.services import (
     reschedule_booking,
 )
 from antrean.views.common import (
-    RATE_PER_IP,
     SESSION_KEY,
     booking_page,
     days_html,
     no_booking,
-    rate_limited,
     refused,
     remember,
     session_booking,
@@ -35,14 +32,15 @@ from antrean.views.common import (
     slot_not_here,
     slots_html,
 )
+from ktpportal import ratelimits
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@rate_limited
 def manage(request):
     """Find a booking with its code and NIK. A wrong code and a wrong NIK get the very same
-    answer, so the form cannot be used to learn whether a code exists."""
+    answer, so the form cannot be used to learn whether a code exists. Only wrong pairs are
+    counted, and a right one is answered whatever was tried with that NIK before."""
     if request.method == "GET":
         return render(
             request,
@@ -50,10 +48,13 @@ def manage(request):
             {"form": ManageForm(), "has_booking": SESSION_KEY in request.session},
         )
     form = ManageForm(request.POST)
+    typed_nik = request.POST.get("nik", "")
     if not form.is_valid():
+        ratelimits.failed(request, ratelimits.MANAGE_FAILURES, nik=typed_nik)
         return render(request, "antrean/manage.html", {"form": form}, status=400)
     booking = find_booking(code=form.cleaned_data["code"], nik=form.cleaned_data["nik"])
     if booking is None:
+        ratelimits.failed(request, ratelimits.MANAGE_FAILURES, nik=typed_nik)
         form.add_error(
             None,
             _(
@@ -92,8 +93,8 @@ def _active_session_booking(request) -> Booking | HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=RATE_PER_IP, method="POST", block=True)
 def cancel(request):
+    # Not limited: a booking is cancelled once, by the session that holds its code and NIK.
     booking = _active_session_booking(request)
     if isinstance(booking, HttpResponse):
         return booking
@@ -154,7 +155,6 @@ def reschedule_times(request, day):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=RATE_PER_IP, method="POST", block=True)
 def reschedule_confirm(request, day, slot_id):
     booking = _active_session_booking(request)
     if isinstance(booking, HttpResponse):
@@ -174,11 +174,14 @@ def reschedule_confirm(request, day, slot_id):
         "reschedule": True,
     }
     if request.method == "POST":
+        # Per booking, not per address: only the session holding its code and NIK gets here.
+        ratelimits.check(request, ratelimits.RESCHEDULES, booking_id=booking.pk)
         try:
             reschedule_booking(booking=booking, new_slot=new_slot)
         except BookingError as error:
             context["error"] = error.message
             return refused(request, error, "antrean/reschedule.html", context)
+        ratelimits.record(request, ratelimits.RESCHEDULES, booking_id=booking.pk)
         messages.success(request, _("Jadwal kunjungan Anda sudah diubah."))
         return redirect("antrean:booking-detail")
     return render(request, "antrean/reschedule.html", context)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from antrean.models import Booking, Closure, Slot
 from ktpportal.models import Citizen
 from tests.antrean.conftest import VISIT_DAY, make_booking, make_slot, open_office
-from tests.factories import VALID_NIK, VALID_NIK_FEMALE, make_nik, make_service_type
+from tests.factories import VALID_NIK, VALID_NIK_FEMALE, make_service_type
 
 pytestmark = pytest.mark.django_db
 
@@ -361,29 +361,6 @@ def test_a_slot_of_another_service_is_refused(client, booking_office, service):
     own_seats = make_slot(booking_office, service_type=other_service)
     response = client.get(book_url(own_seats, service))
     assert response.status_code == 404
-
-
-def test_rate_limit_per_nik_gives_the_429_page(client, booking_office, service):
-    slot = make_slot(booking_office)
-    bad = {"nik": VALID_NIK, "full_name": "", "phone": "", "submission_token": str(uuid.uuid4())}
-    statuses = [client.post(book_url(slot, service), bad).status_code for _ in range(11)]
-    assert statuses == [400] * 10 + [429]
-    response = client.post(book_url(slot, service), bad)
-    assert response.status_code == 429
-    assert "Terlalu banyak percobaan" in response.text
-    # Another NIK from the same address still gets through (the per-IP limit is higher).
-    other = {**bad, "nik": make_nik(serial=7)}
-    assert client.post(book_url(slot, service), other).status_code == 400
-
-
-def test_rate_limit_per_address(client, booking_office, service):
-    slot = make_slot(booking_office)
-    url = book_url(slot, service)
-    statuses = [
-        client.post(url, {"nik": make_nik(serial=100 + n), "full_name": ""}).status_code
-        for n in range(31)
-    ]
-    assert statuses == [400] * 30 + [429]
 
 
 @pytest.mark.postgres

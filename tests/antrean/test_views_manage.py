@@ -78,17 +78,6 @@ def test_malformed_code_says_its_format_is_wrong(client, booking):
     assert 'href="#id_code"' in response.text
 
 
-def test_manage_is_rate_limited(client, booking):
-    statuses = [
-        client.post(
-            reverse("antrean:manage"), {"code": "ABCD-EFGH-JKMN", "nik": VALID_NIK}
-        ).status_code
-        for _ in range(11)
-    ]
-    assert statuses[-1] == 429
-    assert set(statuses[:10]) == {404}
-
-
 def test_reschedule_through_the_pages_moves_the_seat(client, booking, booking_office, service):
     old_slot = booking.slot
     later = make_slot(booking_office, hour=13)

@@ -22,7 +22,15 @@ PRODUCTION_ENV = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 # Variables a developer or CI may have set that would make the run less production-like.
-DROPPED = {"DEBUG", "SECURE_SSL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "BEHIND_PROXY"}
+DROPPED = {
+    "DEBUG",
+    "SECURE_SSL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "BEHIND_PROXY",
+    "TRUSTED_PROXY_COUNT",
+    "TRUSTED_PROXIES",
+}
 
 PROBE = """
 import json, django

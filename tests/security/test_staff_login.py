@@ -88,3 +88,42 @@ def test_admin_session_ends_with_the_browser_and_after_a_working_day(client, sta
         response = client.get("/admin/")
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_lockout_page_says_how_long_to_wait(client, staff):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = _login(client, "petugas", "tebakan")
+    cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == str(cool_off)
+    assert f"Silakan coba lagi dalam {cool_off // 60} menit." in locked.text
+
+
+def test_a_forged_forwarded_header_neither_dodges_nor_resets_the_lockout(client, staff, settings):
+    """Reaching gunicorn directly, a made-up X-Forwarded-For per attempt used to be a new
+    address each time; through the proxy, a forged leading entry must not count either."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(
+            client,
+            "petugas",
+            "tebakan",
+            REMOTE_ADDR="203.0.113.50",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}",
+        )
+    direct = _login(
+        client, "petugas", PASSWORD, REMOTE_ADDR="203.0.113.50", HTTP_X_FORWARDED_FOR="9.9.9.9"
+    )
+    assert direct.status_code == 429
+
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}  # TRUSTED_PROXIES' default: a proxy on this host
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(
+            client, "petugas", "tebakan", **proxy, HTTP_X_FORWARDED_FOR=f"1.1.1.{n}, 198.51.100.7"
+        )
+    for forged in ("9.9.9.9, 198.51.100.7", "198.51.100.8, 198.51.100.7"):
+        refused = _login(client, "petugas", PASSWORD, **proxy, HTTP_X_FORWARDED_FOR=forged)
+        assert refused.status_code == 429
+    # The same staff member from another real address is not locked out.
+    other = _login(client, "petugas", PASSWORD, **proxy, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert other.status_code == 302
