@@ -40,6 +40,11 @@ from antrean.views.common import (
     slots_html,
 )
 from ktpportal.models import Office, ServiceType
+from ktpportal.params import query_text
+
+# A query parameter naming an office or a service is cut to the longest one there can be.
+OFFICE_SLUG_LENGTH = Office._meta.get_field("slug").max_length
+SERVICE_CODE_LENGTH = ServiceType._meta.get_field("code").max_length
 
 # Up to this many offices are listed at once; more are reached through their province.
 LIST_ALL_OFFICES_UP_TO = 30
@@ -48,8 +53,8 @@ LIST_ALL_OFFICES_UP_TO = 30
 @require_GET
 def index(request):
     """Step 1: the office. `?kantor=` and `?layanan=` come from dokumen's "book" button."""
-    service_code = request.GET.get("layanan", "")
-    office_slug = request.GET.get("kantor", "")
+    service_code = query_text(request, "layanan", max_length=SERVICE_CODE_LENGTH)
+    office_slug = query_text(request, "kantor", max_length=OFFICE_SLUG_LENGTH)
     if office_slug and Office.objects.active().filter(slug=office_slug).exists():
         url = reverse("antrean:service", args=[office_slug])
         if service_code:
@@ -69,14 +74,14 @@ def index(request):
         .filter(Exists(offered))
         .order_by("regency__province__code", "name")
     )
-    query = " ".join(request.GET.get("q", "").split())[:100]
+    query = query_text(request, "q", max_length=100)
     if query:
         offices = offices.filter(
             Q(name__icontains=query)
             | Q(regency__name__icontains=query)
             | Q(regency__province__name__icontains=query)
         )
-    province = request.GET.get("provinsi", "")[:2]
+    province = query_text(request, "provinsi", max_length=2)
     if province:
         offices = offices.filter(regency__province__code=province)
     provinces = []
@@ -111,7 +116,7 @@ def choose_service(request, office_slug):
         .select_related("service_type")
         .order_by("service_type__order", "service_type__name")
     )
-    wanted = request.GET.get("layanan", "")
+    wanted = query_text(request, "layanan", max_length=SERVICE_CODE_LENGTH)
     if wanted:
         for item in offered:
             if item.service_type.code == wanted:
