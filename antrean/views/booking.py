@@ -27,6 +27,7 @@ from antrean.views.common import (
     active_office,
     availability_of,
     booking_page,
+    day_in_window_or_404,
     days_html,
     no_booking,
     office_and_service,
@@ -174,12 +175,14 @@ def choose_date(request, office_slug, service_code):
 @require_GET
 def choose_time(request, office_slug, service_code, day):
     """Step 4: the time, with free seats, in the office's own zone."""
-    listing = _listing(
-        office_slug,
-        service_code,
-        ("slots", day.isoformat()),
-        lambda office, service_type, _today: slots_html(office, service_type, day),
-    )
+
+    def render_slots(office, service_type, today):
+        # Checked where the office is known; a 404 is never cached, so a page served from
+        # the cache was checked when it was made, on the same office day.
+        day_in_window_or_404(office, day, today=today)
+        return slots_html(office, service_type, day)
+
+    listing = _listing(office_slug, service_code, ("slots", day.isoformat()), render_slots)
     return render(
         request,
         "antrean/times.html",
@@ -198,6 +201,7 @@ def choose_time(request, office_slug, service_code, day):
 def book(request, office_slug, service_code, day, slot_id):
     """Step 5: who is coming. POST books through `services.book_slot`, which decides."""
     office, service_type = office_and_service(office_slug, service_code)
+    day_in_window_or_404(office, day)
     slot = Slot.objects.filter(pk=slot_id).first()
     back_url = reverse("antrean:times", args=[office.slug, service_type.code, day])
     if not slot_matches(slot, office, service_type, day):

@@ -3,7 +3,7 @@ booking kept in the session, the rate limits, and the lists of days and slots.""
 
 import datetime
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from antrean.availability import days_for, slots_for
-from antrean.models import Booking, OfficeService, Slot
+from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from antrean.qr import qr_data_uri
 from antrean.services import (
     BookingError,
@@ -29,6 +29,13 @@ RATE_PER_NIK = "10/h"
 # Seconds a citizen is asked to wait when the seat could not be locked in time.
 BUSY_RETRY_AFTER = 10
 _ERROR_STATUS = {"full": 409, "already_booked": 409, "busy": 429, "not_found": 404}
+# A date in a booking address is answered from the day before the office's today (a page
+# opened just before midnight) to a week past its booking window (the date page lists a few
+# "not open yet" days after the window, and the margin leaves room for the window's end to
+# move). Beyond that there is nothing to book, and each date would cost its year's holiday
+# calendar to anyone who asks.
+DAYS_BEFORE_TODAY = 1
+DAYS_AFTER_WINDOW = 7
 
 
 def _nik_key(group, request) -> str:
@@ -65,6 +72,17 @@ def office_and_service(slug: str, code: str) -> tuple[Office, ServiceType]:
         is_active=True,
     )
     return offered.office, offered.service_type
+
+
+def day_in_window_or_404(office: Office, day: datetime.date, *, today=None) -> None:
+    """The portal's not-found page for a `day` far from the office's booking window, raised
+    before any calendar, slot or holiday of that day is looked at."""
+    today = today or office_today(office)
+    days_ahead = BookingSettings.for_office(office).days_ahead
+    first = today - datetime.timedelta(days=DAYS_BEFORE_TODAY)
+    last = today + datetime.timedelta(days=days_ahead + DAYS_AFTER_WINDOW)
+    if not first <= day <= last:
+        raise Http404("date outside the booking window")
 
 
 def refused(request, error: BookingError, template: str, context: dict) -> HttpResponse:

@@ -24,6 +24,7 @@ from antrean.views.common import (
     RATE_PER_IP,
     SESSION_KEY,
     booking_page,
+    day_in_window_or_404,
     days_html,
     no_booking,
     office_today,
@@ -141,6 +142,7 @@ def reschedule_times(request, day):
     booking = _active_session_booking(request)
     if isinstance(booking, HttpResponse):
         return booking
+    day_in_window_or_404(booking.office, day)
     return render(
         request,
         "antrean/times.html",
@@ -162,6 +164,7 @@ def reschedule_confirm(request, day, slot_id):
     booking = _active_session_booking(request)
     if isinstance(booking, HttpResponse):
         return booking
+    day_in_window_or_404(booking.office, day)
     office, service_type = booking.office, booking.service_type
     new_slot = Slot.objects.filter(pk=slot_id).first()
     back_url = reverse("antrean:reschedule-times", args=[day])
