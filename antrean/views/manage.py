@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from antrean.forms import ManageForm
 from antrean.models import Booking, Slot
 from antrean.services import (
+    MESSAGES,
     BookingError,
     cancel_booking,
     find_booking,
@@ -170,6 +171,20 @@ def reschedule_confirm(request, day, slot_id):
     back_url = reverse("antrean:reschedule-times", args=[day])
     if not slot_matches(new_slot, office, service_type, day):
         return slot_not_here(request, back_url)
+    if new_slot.pk == booking.slot_id:
+        # The time page does not offer it; an old or hand-made address does. The service
+        # refuses it too, for a booking moved meanwhile in another tab.
+        return render(
+            request,
+            "antrean/problem.html",
+            {
+                "title": _("Jadwal tidak diubah"),
+                "message": MESSAGES["same_slot"],
+                "back_url": back_url,
+                "back_text": _("Pilih jam lagi"),
+            },
+            status=400,
+        )
     context = {
         "booking": booking,
         "office": office,
