@@ -87,11 +87,15 @@ def plan_day(day: datetime.date, hours: OpeningHours | None, closure: Closure | 
 
 
 def plan_days(*, office: Office, start: datetime.date, days: int) -> list[DayPlan]:
-    """Plans for `days` days from `start`, in two queries whatever the number of days."""
-    end = start + datetime.timedelta(days=days)
+    """Plans for `days` days from `start`, in two queries whatever the number of days; fewer
+    when the calendar ends first (9999-12-31 has no day after it)."""
+    days = max(0, min(days, (datetime.date.max - start).days + 1))
+    if not days:
+        return []
+    last = start + datetime.timedelta(days=days - 1)
     hours = {h.weekday: h for h in OpeningHours.objects.filter(office=office)}
     closures = {
-        c.date: c for c in Closure.objects.filter(office=office, date__gte=start, date__lt=end)
+        c.date: c for c in Closure.objects.filter(office=office, date__gte=start, date__lte=last)
     }
     return [
         plan_day(day, hours.get(day.weekday()), closures.get(day))

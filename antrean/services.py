@@ -65,6 +65,7 @@ MESSAGES = {
     ),
     "busy": _("Sedang ramai, silakan coba lagi dalam beberapa detik."),
     "not_found": _("Booking tidak ditemukan atau sudah tidak aktif."),
+    "same_slot": _("Ini jadwal Anda sekarang. Pilih jam lain untuk mengganti jadwal."),
 }
 
 
@@ -324,7 +325,8 @@ def reschedule_booking(*, booking: Booking, new_slot: Slot) -> Booking:
             if new_slot.office_id != booking.office_id:
                 raise _error("wrong_office")
             if new_slot.pk == booking.slot_id:
-                return booking
+                # Not a change: no seat moves, no count goes up, no message is sent.
+                raise _error("same_slot")
             check_slot(slot=new_slot, service_type=booking.service_type, now=now)
             old_slot_id = booking.slot_id
             # Slot rows are locked in id order, so two people swapping slots cannot deadlock.

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from dokumen.checklist import checklist_for
 from dokumen.models import OfficeRequirementChange
 from ktpportal.models import Office, ServiceType
+from ktpportal.params import query_list, query_text
 
 
 @require_GET
@@ -27,7 +28,7 @@ def checklist(request, code):
     )
     offices = list(Office.objects.active().filter(Exists(differs)).only("slug", "name"))
     office = None
-    slug = request.GET.get("kantor", "")
+    slug = query_text(request, "kantor", max_length=Office._meta.get_field("slug").max_length)
     if slug:
         office = Office.objects.active().filter(slug=slug).first()
         if office is None:
@@ -41,7 +42,8 @@ def checklist(request, code):
         {
             "checklist": checklist_for(service_type, office),
             "offices": offices,
-            "ticked": set(request.GET.getlist("ada")),
+            # The ticked items' keys (n12, k3); no checklist has a hundred items.
+            "ticked": set(query_list(request, "ada", max_items=100, max_length=20)),
             "book_url": f"{reverse('antrean:index')}?{urlencode(book_query)}",
         },
     )

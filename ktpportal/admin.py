@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from ktpportal.models import (
@@ -12,6 +14,21 @@ from ktpportal.models import (
 )
 from ktpportal.nik import normalize_nik
 from ktpportal.scoping import OfficeScopedAdmin
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """The staff login, whose username is held to its length like any other field.
+
+    Django's login form puts the username's max_length (150) on the widget only, so a longer
+    name went on to authenticate() and django-axes, whose record of a failed attempt keeps
+    255 characters: on PostgreSQL a name of 256 or more was a 500. Here it is the field's
+    ordinary error, before any account is looked up or any attempt written. (Truncating the
+    name in axes' settings would only have hidden it from the one table.)"""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -3,10 +3,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from ktpportal import views
+from ktpportal.admin import StaffLoginForm
 
 admin.site.site_header = _("Portal KTP-el: admin kantor")
 admin.site.site_title = _("Admin Portal KTP-el")
 admin.site.index_title = _("Pengelolaan")
+admin.site.login_form = StaffLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),

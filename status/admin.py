@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from ktpportal.codes import normalize_code
 from ktpportal.models import ServiceType
 from ktpportal.nik import NIKFormField, normalize_nik, parse_nik
+from ktpportal.params import query_text
 from ktpportal.scoping import OfficeScopedAdmin, offices_for
 from status.models import Application, StatusChange
 from status.services import (
@@ -321,7 +322,7 @@ class ApplicationAdmin(OfficeScopedAdmin):
 
     def get_changeform_initial_data(self, request):
         """`?kode_booking=...` fills the add form from the booking the citizen shows."""
-        code = request.GET.get("kode_booking", "")
+        code = query_text(request, "kode_booking", max_length=40)
         if not code:
             return super().get_changeform_initial_data(request)
         booking = find_booking_for_staff(code=code, by=request.user)

@@ -27,6 +27,7 @@ from antrean.views.common import (
     active_office,
     availability_of,
     booking_page,
+    day_in_window_or_404,
     days_html,
     no_booking,
     office_and_service,
@@ -40,6 +41,11 @@ from antrean.views.common import (
 from antrean.window import BookingWindow
 from ktpportal import ratelimits
 from ktpportal.models import Office, ServiceType
+from ktpportal.params import query_text
+
+# A query parameter naming an office or a service is cut to the longest one there can be.
+OFFICE_SLUG_LENGTH = Office._meta.get_field("slug").max_length
+SERVICE_CODE_LENGTH = ServiceType._meta.get_field("code").max_length
 
 # Up to this many offices are listed at once; more are reached through their province.
 LIST_ALL_OFFICES_UP_TO = 30
@@ -51,8 +57,8 @@ NOT_THE_CITIZENS_FAILURE = {"full", "busy"}
 @require_GET
 def index(request):
     """Step 1: the office. `?kantor=` and `?layanan=` come from dokumen's "book" button."""
-    service_code = request.GET.get("layanan", "")
-    office_slug = request.GET.get("kantor", "")
+    service_code = query_text(request, "layanan", max_length=SERVICE_CODE_LENGTH)
+    office_slug = query_text(request, "kantor", max_length=OFFICE_SLUG_LENGTH)
     if office_slug and Office.objects.active().filter(slug=office_slug).exists():
         url = reverse("antrean:service", args=[office_slug])
         if service_code:
@@ -72,14 +78,14 @@ def index(request):
         .filter(Exists(offered))
         .order_by("regency__province__code", "name")
     )
-    query = " ".join(request.GET.get("q", "").split())[:100]
+    query = query_text(request, "q", max_length=100)
     if query:
         offices = offices.filter(
             Q(name__icontains=query)
             | Q(regency__name__icontains=query)
             | Q(regency__province__name__icontains=query)
         )
-    province = request.GET.get("provinsi", "")[:2]
+    province = query_text(request, "provinsi", max_length=2)
     if province:
         offices = offices.filter(regency__province__code=province)
     provinces = []
@@ -114,7 +120,7 @@ def choose_service(request, office_slug):
         .select_related("service_type")
         .order_by("service_type__order", "service_type__name")
     )
-    wanted = request.GET.get("layanan", "")
+    wanted = query_text(request, "layanan", max_length=SERVICE_CODE_LENGTH)
     if wanted:
         for item in offered:
             if item.service_type.code == wanted:
@@ -187,12 +193,14 @@ def choose_date(request, office_slug, service_code):
 @require_GET
 def choose_time(request, office_slug, service_code, day):
     """Step 4: the time, with free seats, in the office's own zone."""
-    listing = _listing(
-        office_slug,
-        service_code,
-        ("slots", day.isoformat()),
-        lambda office, service_type, window: slots_html(office, service_type, day, window),
-    )
+
+    def render_slots(office, service_type, window):
+        # Checked where the office is known; a 404 is never cached, so a page served from
+        # the cache was checked when it was made, in the same booking window.
+        day_in_window_or_404(office, day, window=window)
+        return slots_html(office, service_type, day, window)
+
+    listing = _listing(office_slug, service_code, ("slots", day.isoformat()), render_slots)
     return render(
         request,
         "antrean/times.html",
@@ -211,6 +219,7 @@ def choose_time(request, office_slug, service_code, day):
 def book(request, office_slug, service_code, day, slot_id):
     """Step 5: who is coming. POST books through `services.book_slot`, which decides."""
     office, service_type = office_and_service(office_slug, service_code)
+    day_in_window_or_404(office, day)
     slot = Slot.objects.filter(pk=slot_id).first()
     back_url = reverse("antrean:times", args=[office.slug, service_type.code, day])
     if not slot_matches(slot, office, service_type, day):

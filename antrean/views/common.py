@@ -3,7 +3,7 @@ booking kept in the session, and the lists of days and slots."""
 
 import datetime
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from antrean import disruptions
 from antrean.availability import State, days_for, slots_for
-from antrean.models import Booking, OfficeService, Slot
+from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from antrean.qr import qr_data_uri
 from antrean.services import (
     BookingError,
@@ -26,6 +26,13 @@ SESSION_KEY = "antrean_booking_id"
 # Seconds a citizen is asked to wait when the seat could not be locked in time.
 BUSY_RETRY_AFTER = 10
 _ERROR_STATUS = {"full": 409, "already_booked": 409, "busy": 429, "not_found": 404}
+# A date in a booking address is answered from the day before the office's today (a page
+# opened just before midnight) to a week past its booking window (the date page lists a few
+# "not open yet" days after the window, and the margin leaves room for the window's end to
+# move). Beyond that there is nothing to book, and each date would cost its year's holiday
+# calendar to anyone who asks.
+DAYS_BEFORE_TODAY = 1
+DAYS_AFTER_WINDOW = 7
 
 
 def active_office(slug: str) -> Office:
@@ -43,6 +50,16 @@ def office_and_service(slug: str, code: str) -> tuple[Office, ServiceType]:
         is_active=True,
     )
     return offered.office, offered.service_type
+
+
+def day_in_window_or_404(office: Office, day: datetime.date, *, window=None) -> None:
+    """The portal's not-found page for a `day` far from the office's booking window, raised
+    before any calendar, slot or holiday of that day is looked at."""
+    window = window or BookingSettings.for_office(office).window()
+    first = window.first_day - datetime.timedelta(days=DAYS_BEFORE_TODAY)
+    last = window.first_day + datetime.timedelta(days=window.days_ahead + DAYS_AFTER_WINDOW)
+    if not first <= day <= last:
+        raise Http404("date outside the booking window")
 
 
 def refused(request, error: BookingError, template: str, context: dict) -> HttpResponse:
@@ -127,10 +144,6 @@ def slots_html(
         "reschedule": booking is not None,
     }
     return render_to_string("antrean/_slots.html", context)
-
-
-def office_today(office: Office) -> datetime.date:
-    return timezone.localdate(timezone.now(), timezone=office.tz)
 
 
 def remember(request, booking: Booking) -> None:

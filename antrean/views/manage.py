@@ -15,6 +15,7 @@ from antrean import disruptions
 from antrean.forms import ManageForm
 from antrean.models import Booking, Slot
 from antrean.services import (
+    MESSAGES,
     BookingError,
     cancel_booking,
     find_booking,
@@ -23,6 +24,7 @@ from antrean.services import (
 from antrean.views.common import (
     SESSION_KEY,
     booking_page,
+    day_in_window_or_404,
     days_html,
     no_booking,
     refused,
@@ -138,6 +140,7 @@ def reschedule_times(request, day):
     booking = _active_session_booking(request)
     if isinstance(booking, HttpResponse):
         return booking
+    day_in_window_or_404(booking.office, day)
     return render(
         request,
         "antrean/times.html",
@@ -159,11 +162,26 @@ def reschedule_confirm(request, day, slot_id):
     booking = _active_session_booking(request)
     if isinstance(booking, HttpResponse):
         return booking
+    day_in_window_or_404(booking.office, day)
     office, service_type = booking.office, booking.service_type
     new_slot = Slot.objects.filter(pk=slot_id).first()
     back_url = reverse("antrean:reschedule-times", args=[day])
     if not slot_matches(new_slot, office, service_type, day):
         return slot_not_here(request, back_url)
+    if new_slot.pk == booking.slot_id:
+        # The time page does not offer it; an old or hand-made address does. The service
+        # refuses it too, for a booking moved meanwhile in another tab.
+        return render(
+            request,
+            "antrean/problem.html",
+            {
+                "title": _("Jadwal tidak diubah"),
+                "message": MESSAGES["same_slot"],
+                "back_url": back_url,
+                "back_text": _("Pilih jam lagi"),
+            },
+            status=400,
+        )
     context = {
         "booking": booking,
         "office": office,
