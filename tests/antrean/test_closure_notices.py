@@ -251,10 +251,11 @@ def test_the_link_expires_a_week_after_the_visit_day_office_time(booking_office,
         moved = Client()
         found = moved.post(reverse("antrean:manage"), {"code": both.code, "nik": both.citizen.nik})
         assert found.status_code == 302
+        # A day still ahead, so that the service (not the page's date check) answers.
+        ahead = deadline.date() + datetime.timedelta(days=1)
+        generate_slots(office=booking_office, start=ahead, days=1)
         late = moved.post(
-            reverse(
-                "antrean:reschedule-confirm", args=[NEXT_DAY, at(booking_office, NEXT_DAY, 10).pk]
-            )
+            reverse("antrean:reschedule-confirm", args=[ahead, at(booking_office, ahead, 10).pk])
         )
         assert late.status_code == 400
 
@@ -282,3 +283,21 @@ def test_a_cancelled_booking_link_is_spent(booking_office, visit):
     cancel_booking(booking=both)
     response = Client().get(link_in(both))
     assert response.status_code == 410 and "Tautan sudah dipakai" in response.text
+
+
+def test_wrong_links_are_counted_per_address_and_a_good_link_still_opens(
+    booking_office, visit, settings
+):
+    settings.RATELIMIT_FAILURES_PER_ADDRESS = 3
+    both, *_ = visit
+    close_visit_day(booking_office)
+    send_closure_notices()
+    browser = Client()
+    statuses = [
+        browser.get(f"/antrean/kelola/u/wrong-{n}-{'x' * 20}/").status_code for n in range(4)
+    ]
+    assert statuses == [404, 404, 404, 429]
+    # The failures before it do not refuse a link that is right.
+    response = browser.get(link_in(both))
+    assert response.status_code == 302
+    assert browser.session["antrean_booking_id"] == both.pk
