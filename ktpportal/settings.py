@@ -6,6 +6,7 @@ PostgreSQL and Redis.
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -322,7 +323,8 @@ if BEHIND_PROXY:
 # Rate limits and login lockouts count the real client, not the proxy (ktpportal/net.py).
 RATELIMIT_IP_META_KEY = "ktpportal.net.client_ip"
 AXES_CLIENT_IP_CALLABLE = "ktpportal.net.client_ip"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and the scraper may reach gunicorn directly on the internal network, over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # Staff login against guessing (django-axes). The standalone backend refuses a locked-out
 # login before the password is even checked, so a right password is refused too.
@@ -374,6 +376,48 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 if not REDIS_URL:
     # The embedded default has one process, so a local-memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Metrics (Prometheus: ktpportal/metrics.py, docs/operations.md) -------------------
+# /metrics answers only a scraper with METRICS_TOKEN as its bearer token and/or from one of
+# METRICS_ALLOWED_NETWORKS (both when both are set). With neither it is a 404 and the
+# per-view middleware is left out, so nothing is public, or spent, by accident.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_NETWORKS: {_network!r} is not an address or a network "
+            "such as 10.0.0.0/8."
+        ) from None
+if METRICS_TOKEN or METRICS_ALLOWED_NETWORKS:
+    # Before: first, to time the whole stack. After: ahead of the rate limiter, whose
+    # 429 it then sees as a response (after it, each 429 would be timed twice, once as an
+    # exception).
+    MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django_ratelimit.middleware.RatelimitMiddleware"),
+        "ktpportal.metrics.PrometheusAfterMiddleware",
+    )
+# Latency buckets up to gunicorn's 30 s timeout; django-prometheus' own go to 75 s.
+PROMETHEUS_LATENCY_BUCKETS = (
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+    30.0,
+    float("inf"),
+)
 
 # --- Portal ---------------------------------------------------------------------------
 # Bookings and applications older than this (past visit, closed application) are erased

@@ -8,6 +8,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ktpportal import metrics
+
 logger = logging.getLogger(__name__)
 
 
@@ -58,6 +60,7 @@ def trivial(request):
 
 def ratelimited(request, exception=None):
     """django-ratelimit's view for a limit reached: the 429 page, saying when to come back."""
+    metrics.record_rate_limited(request)
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "600"
     return response

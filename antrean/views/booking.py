@@ -39,6 +39,7 @@ from antrean.views.common import (
     slot_not_here,
     slots_html,
 )
+from ktpportal import metrics
 from ktpportal.models import Office, ServiceType
 
 # Up to this many offices are listed at once; more are reached through their province.
@@ -239,6 +240,7 @@ def book(request, office_slug, service_code, day, slot_id):
         # The form checks the same rules first; this is the model's last word on them.
         form.add_error(None, error.messages)
         return render(request, "antrean/book.html", context, status=400)
+    metrics.record_booking(request, "booked")
     remember(request, booking)
     return redirect("antrean:confirmation")
 
