@@ -394,30 +394,11 @@ for _network in METRICS_ALLOWED_NETWORKS:
             "such as 10.0.0.0/8."
         ) from None
 if METRICS_TOKEN or METRICS_ALLOWED_NETWORKS:
-    # Before: first, to time the whole stack. After: ahead of the rate limiter, whose
-    # 429 it then sees as a response (after it, each 429 would be timed twice, once as an
-    # exception).
-    MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE]
+    # Right after the static files, which are not a view's requests.
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("django_ratelimit.middleware.RatelimitMiddleware"),
-        "ktpportal.metrics.PrometheusAfterMiddleware",
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "ktpportal.metrics.RequestMetricsMiddleware",
     )
-# Latency buckets up to gunicorn's 30 s timeout; django-prometheus' own go to 75 s.
-PROMETHEUS_LATENCY_BUCKETS = (
-    0.005,
-    0.01,
-    0.025,
-    0.05,
-    0.1,
-    0.25,
-    0.5,
-    1.0,
-    2.5,
-    5.0,
-    10.0,
-    30.0,
-    float("inf"),
-)
 
 # --- Portal ---------------------------------------------------------------------------
 # Bookings and applications older than this (past visit, closed application) are erased

@@ -50,10 +50,9 @@ def middleware_on(metrics_on):
     """The per-view middleware where settings.py puts it when metrics are configured
     (test_settings_add_the_middleware_only_when_configured checks that it does)."""
     middleware = list(metrics_on.MIDDLEWARE)
-    middleware.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
     middleware.insert(
-        middleware.index("django_ratelimit.middleware.RatelimitMiddleware"),
-        "ktpportal.metrics.PrometheusAfterMiddleware",
+        middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "ktpportal.metrics.RequestMetricsMiddleware",
     )
     metrics_on.MIDDLEWARE = middleware
     return metrics_on
@@ -374,20 +373,37 @@ def test_a_database_too_slow_leaves_its_values_out_and_answers_the_rest(client, 
 # --- What it never shows --------------------------------------------------------------
 
 
-def test_views_are_named_and_made_up_methods_share_one_label(
-    client, middleware_on, office, service
-):
+def test_requests_and_latency_by_view_name_and_status(client, middleware_on, office, service):
+    dates = reverse("antrean:dates", args=[OFFICE_SLUG, service.code])
+    seconds = "ktpportal_http_request_duration_seconds_count"
+    requests = "ktpportal_http_requests_total"
+    middleware_on.WHITENOISE_USE_FINDERS = True  # static files served as in production
+    before = samples(scrape(client))
     with time_machine.travel(NOW, tick=False):
-        dates = reverse("antrean:dates", args=[OFFICE_SLUG, service.code])
         assert client.get(dates).status_code == 200
-        assert client.generic("BREWCOFFEE", "/bench/trivial").status_code == 405
+        assert client.get(dates).status_code == 200
+    assert client.get("/tidak-ada/").status_code == 404
+    assert client.get("/static/css/ktp.css").status_code == 200
+    after = samples(scrape(client))
+
+    def moved(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved(seconds, view="antrean:dates", method="GET") == 2
+    assert moved(requests, view="antrean:dates", method="GET", status="200") == 2
+    assert moved(requests, view="<unnamed view>", method="GET", status="404") == 1
+    # Static files are not a view's requests: only the two scrapes' own were counted besides.
+    assert sum(after.get(k, 0) - before.get(k, 0) for k in after if k[0] == requests) == 4
+
+
+def test_made_up_methods_share_one_label(client, middleware_on):
+    for method in ("BREWCOFFEE", "PROPFIND", "X" * 20):
+        assert client.generic(method, "/bench/trivial").status_code == 405
     text = scrape(client)
     found = samples(text)
-    latency = "django_http_requests_latency_seconds_by_view_method_count"
-    assert value(found, latency, view="antrean:dates", method="GET") >= 1
-    assert value(found, latency, view="trivial", method="<invalid method>") >= 1
-    assert "BREWCOFFEE" not in text
-    assert OFFICE_SLUG not in text and service.code not in text
+    seconds = "ktpportal_http_request_duration_seconds_count"
+    assert value(found, seconds, view="trivial", method="<other>") == 3
+    assert "BREWCOFFEE" not in text and "PROPFIND" not in text
 
 
 def test_no_personal_data_or_codes_in_the_output(client, middleware_on, office, service):
@@ -402,6 +418,7 @@ def test_no_personal_data_or_codes_in_the_output(client, middleware_on, office, 
     for secret in (VALID_NIK, booking.code, "Metrikawati", "3456", "siti.metrik", OFFICE_SLUG):
         assert secret not in text, secret
     assert 'view="antrean:book"' in text
+    assert OFFICE_SLUG not in text and service.code not in text
 
 
 # --- Settings -------------------------------------------------------------------------
@@ -425,18 +442,16 @@ def _settings_with(**env):
 
 
 def test_settings_add_the_middleware_only_when_configured():
-    before = "django_prometheus.middleware.PrometheusBeforeMiddleware"
-    after = "ktpportal.metrics.PrometheusAfterMiddleware"
+    ours = "ktpportal.metrics.RequestMetricsMiddleware"
     off = _settings_with()
     assert off.returncode == 0, off.stderr
-    assert "Prometheus" not in off.stdout
+    assert ours not in off.stdout.split()
     for env in ({"METRICS_TOKEN": TOKEN}, {"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8"}):
         on = _settings_with(**env)
         assert on.returncode == 0, on.stderr
         middleware = on.stdout.split()
-        assert middleware[0] == before
-        assert middleware[middleware.index(after) + 1] == (
-            "django_ratelimit.middleware.RatelimitMiddleware"
+        assert (
+            middleware[middleware.index(ours) - 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
         )
 
 

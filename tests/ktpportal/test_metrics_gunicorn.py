@@ -180,8 +180,8 @@ def test_two_workers_counts_are_added_up_whichever_answers(start_gunicorn, tmp_p
     texts = [server.scrape() for _ in range(6)]
     for text in texts:
         found = samples(text)
-        latency = "django_http_requests_latency_seconds_by_view_method_count"
-        assert value(found, latency, view="trivial", method="GET") == 200
+        requests = "ktpportal_http_requests_total"
+        assert value(found, requests, view="trivial", method="GET", status="200") == 200
         outcomes = "ktpportal_booking_outcomes_total"
         assert value(found, outcomes, view="antrean:book", outcome="booked") == 1
         assert value(found, outcomes, view="antrean:book", outcome="full") == 1
