@@ -161,26 +161,32 @@ class DatabaseCollector:
 
 
 def _read_database():
+    if connection.vendor != "postgresql":
+        # No statement timeout to set; and a transaction here would take SQLite's write lock.
+        return _queries()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Local to this transaction: the pooled connection goes back without it.
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true)", [str(QUERY_TIMEOUT_MS)]
-                )
-        # An index-only scan of the notification_unsent partial index: as cheap with a
-        # backlog of 50,000 rows as with none. COUNT(*), not COUNT(id): id is not in it.
-        unsent = list(
-            Notification.objects.filter(state__in=UNSENT_STATES)
-            .values_list("channel", "state")
-            .annotate(count=Count("*"), oldest=Min("created_at"))
-            .order_by()
-        )
-        jobs = list(
-            JobRun.objects.values_list(
-                "name", "last_started_at", "last_succeeded_at", "last_failed_at", "last_duration"
+        with connection.cursor() as cursor:
+            # Local to this transaction: the pooled connection goes back without it.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)", [str(QUERY_TIMEOUT_MS)]
             )
+        return _queries()
+
+
+def _queries():
+    # An index-only scan of the notification_unsent partial index: as cheap with a backlog
+    # of 50,000 rows as with none. COUNT(*), not COUNT(id): id is not in it.
+    unsent = list(
+        Notification.objects.filter(state__in=UNSENT_STATES)
+        .values_list("channel", "state")
+        .annotate(count=Count("*"), oldest=Min("created_at"))
+        .order_by()
+    )
+    jobs = list(
+        JobRun.objects.values_list(
+            "name", "last_started_at", "last_succeeded_at", "last_failed_at", "last_duration"
         )
+    )
     return unsent, jobs
 
 
