@@ -18,11 +18,20 @@ and a fresh worker opens its connection pool and compiles its templates on its f
 requests. Without recycling the trivial view's p99 fell from 182 ms to 8 ms; bench/ records
 the workers' memory before and after its load (docs/benchmarks.md), and it does not grow.
 Set GUNICORN_MAX_REQUESTS (for example 50000) if a deployment's does.
+
+Metrics (ktpportal/metrics.py): every worker counts requests and bookings in its own
+process, and a scrape reaches one worker only. prometheus-client's multiprocess mode makes
+each worker write its counts to files in PROMETHEUS_MULTIPROC_DIR, which the scrape adds up.
+The directory is made here (a private temporary one unless PROMETHEUS_MULTIPROC_DIR names
+one), before Django is loaded: prometheus-client picks its mode when first imported.
 """
 
 import datetime
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -37,6 +46,32 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 # Access lines never carry a NIK: lookups are POSTs and no URL holds one.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# This file is read again on a reload (SIGHUP): the directory made the first time is kept.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ktpportal-metrics-")
+    os.environ["KTPPORTAL_METRICS_DIR_OWNED"] = "1"
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def on_starting(server):
+    """Counts left by an earlier run in a directory that outlived it are not this run's.
+    Only prometheus-client's own files are removed, whatever else the directory holds."""
+    for kind in ("counter", "gauge", "histogram", "summary"):
+        for leftover in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob(f"{kind}_*.db"):
+            leftover.unlink()
+
+
+def child_exit(server, worker):
+    """A worker that is gone keeps its counts but leaves its live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if os.environ.get("KTPPORTAL_METRICS_DIR_OWNED"):
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def when_ready(server):

@@ -352,7 +352,8 @@ if TRUSTED_PROXY_COUNT:
 # Rate limits and login lockouts count the real client, not the proxy (ktpportal/net.py).
 RATELIMIT_IP_META_KEY = "ktpportal.net.client_ip"
 AXES_CLIENT_IP_CALLABLE = "ktpportal.net.client_ip"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and the scraper may reach gunicorn directly on the internal network, over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # Staff login against guessing (django-axes). The standalone backend refuses a locked-out
 # login before the password is even checked, so a right password is refused too.
@@ -412,6 +413,29 @@ RATELIMIT_LINKS_PER_ADDRESS = env_int("RATELIMIT_LINKS_PER_ADDRESS", 100, minimu
 if not REDIS_URL:
     # The embedded default has one process, so a local-memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Metrics (Prometheus: ktpportal/metrics.py, docs/operations.md) -------------------
+# /metrics answers only a scraper with METRICS_TOKEN as its bearer token and/or from one of
+# METRICS_ALLOWED_NETWORKS (both when both are set). With neither it is a 404 and the
+# per-view middleware is left out, so nothing is public, or spent, by accident.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_NETWORKS: {_network!r} is not an address or a network "
+            "such as 10.0.0.0/8."
+        ) from None
+if METRICS_TOKEN or METRICS_ALLOWED_NETWORKS:
+    # Right after the static files, which are not a view's requests.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "ktpportal.metrics.RequestMetricsMiddleware",
+    )
 
 # --- Portal ---------------------------------------------------------------------------
 # Bookings and applications older than this (past visit, closed application) are erased

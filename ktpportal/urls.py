@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ktpportal import views
+from ktpportal import metrics, views
 from ktpportal.admin import StaffLoginForm
 
 admin.site.site_header = _("Portal KTP-el: admin kantor")
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("bench/trivial", views.trivial, name="trivial"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("antrean/", include("antrean.urls")),
     path("status/", include("status.urls")),

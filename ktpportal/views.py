@@ -9,6 +9,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ktpportal import metrics
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,7 @@ def trivial(request):
 
 def ratelimited(request, exception):
     """RATELIMIT_VIEW: a limit of `ktpportal.ratelimits` was reached (its Limited exception)."""
+    metrics.record_rate_limited(request)
     return _too_many_attempts(request, exception.retry_after)
 
 

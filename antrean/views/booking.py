@@ -39,7 +39,7 @@ from antrean.views.common import (
     slots_html,
 )
 from antrean.window import BookingWindow
-from ktpportal import ratelimits
+from ktpportal import metrics, ratelimits
 from ktpportal.models import Office, ServiceType
 from ktpportal.params import query_text
 
@@ -273,6 +273,7 @@ def book(request, office_slug, service_code, day, slot_id):
         form.add_error(None, error.messages)
         return render(request, "antrean/book.html", context, status=400)
     ratelimits.record(request, ratelimits.BOOKINGS)
+    metrics.record_booking(request, "booked")
     remember(request, booking)
     return redirect("antrean:confirmation")
 

@@ -19,6 +19,7 @@ from antrean.services import (
 )
 from antrean.window import BookingWindow
 from dokumen.checklist import checklist_for
+from ktpportal import metrics
 from ktpportal.models import Office, ServiceType
 from ktpportal.timeutil import office_localtime
 
@@ -65,6 +66,7 @@ def day_in_window_or_404(office: Office, day: datetime.date, *, window=None) -> 
 def refused(request, error: BookingError, template: str, context: dict) -> HttpResponse:
     """The page again with the service's reason: 409 for a seat taken, 429 and Retry-After
     when the slot was too busy to lock in time, 400 for the rest."""
+    metrics.record_booking(request, error.code)
     response = render(request, template, context, status=_ERROR_STATUS.get(error.code, 400))
     if error.code == "busy":
         response["Retry-After"] = str(BUSY_RETRY_AFTER)

@@ -34,7 +34,7 @@ from antrean.views.common import (
     slot_not_here,
     slots_html,
 )
-from ktpportal import ratelimits
+from ktpportal import metrics, ratelimits
 
 
 @never_cache
@@ -107,6 +107,7 @@ def cancel(request):
         except BookingError as error:
             context["error"] = error.message
             return refused(request, error, "antrean/cancel.html", context)
+        metrics.record_booking(request, "cancelled")
         messages.success(
             request, _("Antrean Anda sudah dibatalkan. Kursinya kini bisa dipakai orang lain.")
         )
@@ -200,6 +201,7 @@ def reschedule_confirm(request, day, slot_id):
             context["error"] = error.message
             return refused(request, error, "antrean/reschedule.html", context)
         ratelimits.record(request, ratelimits.RESCHEDULES, booking_id=booking.pk)
+        metrics.record_booking(request, "rescheduled")
         messages.success(request, _("Jadwal kunjungan Anda sudah diubah."))
         return redirect("antrean:booking-detail")
     return render(request, "antrean/reschedule.html", context)

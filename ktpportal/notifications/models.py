@@ -74,6 +74,13 @@ class Notification(models.Model):
                 name="notification_unfinished",
                 condition=models.Q(state__in=["pending", "sending"]),
             ),
+            # The metrics scrape counts unfinished rows by channel and finds the oldest
+            # (ktpportal/metrics.py): from this index alone, without reading the rows.
+            models.Index(
+                fields=["channel", "state", "created_at"],
+                name="notification_unsent",
+                condition=models.Q(state__in=["pending", "sending"]),
+            ),
             models.Index(fields=["subject_type", "subject_id"], name="notification_subject"),
         ]
 
