@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from ktpportal.env import env_bool, env_int, env_list, env_str
+from ktpportal.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -119,13 +119,23 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache, Celery --------------------------------------------------------------------
+# --- Cache, Celery ---------------------------------------------------------------------
+# Redis is an auxiliary (ktpportal/cache.py): every client of it gives up after REDIS_TIMEOUT
+# seconds, and after a failure a process skips that Redis for REDIS_RETRY_AFTER seconds. On a
+# LAN Redis answers in well under a millisecond; the timeout bounds what a citizen waits for
+# one that hangs (redis-py's default is 5 s per call, and kombu's none at all).
+REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 0.3, minimum=0.05)
+REDIS_RETRY_AFTER = env_int("REDIS_RETRY_AFTER", 5, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ktpportal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ktp",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
         }
     }
 else:
@@ -161,17 +171,21 @@ CELERY_TASK_TIME_LIMIT = 90
 _celery_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": _celery_visibility_timeout,
-    "socket_connect_timeout": 3,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # Without it a publish to a Redis that accepts connections and never answers waits
+    # forever. The worker's own wait for messages (BRPOP in its event loop) is not bound by it.
+    "socket_timeout": REDIS_TIMEOUT,
 }
-# When Redis is down, a citizen's request gives up queueing after about a second (the row
-# stays pending and the requeue scan sends it later) instead of hanging.
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Queueing from a citizen's request gives up within about two REDIS_TIMEOUTs: one retry, at
+# once, covers a connection Redis closed since (a restart). A message that could not be
+# queued stays pending in the outbox, and the every-minute requeue task sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
-    "interval_step": 0.5,
-    "interval_max": 0.5,
+    "interval_step": 0,
+    "interval_max": 0,
 }
 # Keep our logging (JSON lines, NIKs masked) in the worker instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -371,6 +385,10 @@ AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 30, minimum=0
 # --- Rate limits (django-ratelimit; counters live in the cache: Redis in production) --
 RATELIMIT_VIEW = "ktpportal.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Redis gone, nothing is counted rather than everyone refused: the fail-soft cache answers
+# a miss, and django-ratelimit would otherwise take that as over the limit. Why open and not
+# a count in PostgreSQL: docs/security.md, "When Redis is gone".
+RATELIMIT_FAIL_OPEN = True
 if not REDIS_URL:
     # The embedded default has one process, so a local-memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
