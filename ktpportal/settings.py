@@ -336,7 +336,8 @@ if BEHIND_PROXY:
 # Rate limits and login lockouts count the real client, not the proxy (ktpportal/net.py).
 RATELIMIT_IP_META_KEY = "ktpportal.net.client_ip"
 AXES_CLIENT_IP_CALLABLE = "ktpportal.net.client_ip"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Health checks come over plain HTTP from the load balancer and Docker, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]
 
 # Staff login against guessing (django-axes). The standalone backend refuses a locked-out
 # login before the password is even checked, so a right password is refused too.

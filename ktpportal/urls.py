@@ -11,6 +11,7 @@ admin.site.index_title = _("Pengelolaan")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.ready, name="ready"),
     path("bench/trivial", views.trivial, name="trivial"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("antrean/", include("antrean.urls")),

@@ -5,6 +5,10 @@ The suite runs on whatever DATABASE_URL / REDIS_URL say: SQLite and no Redis by 
 `redis` are skipped, with the reason, when that service is not configured.
 """
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.conf import settings
 
@@ -57,6 +61,21 @@ def _regions_restored(request):
     } & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         restore_regions()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by `collectstatic` with production's storage (the manifest and
+    compressed files), made once, for the tests that need what a deployment has."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env={**os.environ, "STATIC_ROOT": str(root)},
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=120,
+    )
+    return root
 
 
 @pytest.fixture
