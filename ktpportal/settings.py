@@ -93,15 +93,34 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
     if _db["ENGINE"] == "django.db.backends.postgresql":
-        # Django's built-in psycopg 3 pool: measured here, a DB-backed view without a pool
-        # or persistent connections is about 13x slower. CONN_MAX_AGE must stay 0 with it.
-        if env_bool("DATABASE_POOL", True):
-            _db.setdefault("OPTIONS", {})["pool"] = {
-                "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=0),
-                "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
+        # Connections are PostgreSQL's scarce resource: docs/operations.md does the sums.
+        _behind_pgbouncer = env_bool("DATABASE_PGBOUNCER", False)
+        if _behind_pgbouncer:
+            # PgBouncer in transaction pooling mode pools the server connections; Django keeps
+            # a cheap client connection to it. A server-side cursor would outlive the
+            # transaction PgBouncer lends a server connection for.
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _db["CONN_MAX_AGE"] = 300
+            _db["CONN_HEALTH_CHECKS"] = True
+        else:
+            _db["CONN_MAX_AGE"] = 0  # must stay 0 with Django's pool
+        if env_bool("DATABASE_POOL", True) and not _behind_pgbouncer:
+            # Django's built-in psycopg 3 pool, one per process: measured here, a DB-backed
+            # view without a pool or persistent connections is about 13x slower. A request
+            # holds one connection for its thread: a sync gunicorn worker or a Celery child
+            # needs one, a gthread worker one per thread, plus one spare while the pool
+            # replaces a connection it retired. None is opened ahead of use, and one idle for
+            # 10 minutes is closed.
+            _pool = {
+                "min_size": env_int("DATABASE_POOL_MIN", 0, minimum=0),
+                "max_size": env_int(
+                    "DATABASE_POOL_MAX", env_int("GUNICORN_THREADS", 1, minimum=1) + 1, minimum=1
+                ),
                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
             }
-        _db["CONN_MAX_AGE"] = 0
+            if _pool["min_size"] > _pool["max_size"]:
+                raise ImproperlyConfigured("DATABASE_POOL_MIN must not exceed DATABASE_POOL_MAX.")
+            _db.setdefault("OPTIONS", {})["pool"] = _pool
     DATABASES = {"default": _db}
 else:
     DATABASES = {
