@@ -1,7 +1,10 @@
 """Every citizen page that touches Redis (rate limits, free-seat lists, queueing a message)
 answers correctly and quickly with Redis down or silent, and nothing is lost: the booking is
 made, the seat counted, the messages wait in the outbox. In this process, with the settings a
-process started with REDIS_URL=<broken Redis> has; test_gunicorn.py does it over HTTP."""
+process started with REDIS_URL=<broken Redis> has; test_gunicorn.py does it over HTTP.
+
+Redis breaks after the test's own rows are written (their signals drop cached lists), so the
+first timed request is the one that finds it gone and pays its timeout."""
 
 import datetime
 import re
@@ -15,7 +18,7 @@ from antrean.models import Booking, Slot
 from ktpportal.notifications.models import Notification, State
 from status.models import Application
 from tests.antrean.conftest import NOW, VISIT_DAY, make_booking, make_slot, open_office
-from tests.factories import VALID_NIK, make_citizen, make_service_type
+from tests.factories import VALID_NIK, VALID_NIK_FEMALE, make_citizen, make_service_type
 from tests.faults.conftest import within
 from tests.status.factories import make_application
 
@@ -64,8 +67,9 @@ def pending_messages(**filters) -> int:
 
 
 def test_date_and_time_pages_are_computed_from_the_database(
-    client, app_on_broken_redis, office, service, nine, caplog
+    client, broken_redis, app_on_redis, office, service, nine
 ):
+    app_on_redis(broken_redis.url)
     with within(LIMIT, "the date page"):
         dates = client.get(reverse("antrean:dates", args=[office.slug, service.code]))
     with within(LIMIT, "the time page"):
@@ -79,11 +83,24 @@ def test_date_and_time_pages_are_computed_from_the_database(
 
 
 def test_booking_is_made_and_its_messages_wait_in_the_outbox(
-    client, app_on_broken_redis, office, service, nine, django_capture_on_commit_callbacks, caplog
+    client,
+    broken_redis,
+    app_on_redis,
+    office,
+    service,
+    nine,
+    ten,
+    django_capture_on_commit_callbacks,
+    caplog,
 ):
     url = reverse("antrean:book", args=[office.slug, service.code, VISIT_DAY, nine.pk])
     page = client.get(url)
     token = re.search(r'name="submission_token" value="([0-9a-f-]{36})"', page.text).group(1)
+    # A process's first booking renders the email, SMS and calendar templates for the first
+    # time: someone else's, before the timed one, so that only Redis is measured.
+    make_booking(ten, service, nik=VALID_NIK_FEMALE, email="ani@example.org", sms_consent=True)
+    Notification.objects.all().delete()
+    app_on_redis(broken_redis.url)
 
     # The messages are queued after commit: those callbacks run inside the timed block.
     with within(LIMIT, "the booking POST"), django_capture_on_commit_callbacks(execute=True):
@@ -101,7 +118,7 @@ def test_booking_is_made_and_its_messages_wait_in_the_outbox(
 
     assert response.status_code == 302, response.content
     assert response["Location"] == reverse("antrean:confirmation")
-    booking = Booking.objects.get()
+    booking = Booking.objects.get(citizen__nik=VALID_NIK)
     assert booking.status == Booking.Status.ACTIVE
     assert Slot.objects.get(pk=nine.pk).booked == 1
     assert pending_messages(kind="booking_confirmed") == 2  # the email and the SMS
@@ -110,9 +127,10 @@ def test_booking_is_made_and_its_messages_wait_in_the_outbox(
 
 
 def test_manage_reschedule_and_cancel(
-    client, app_on_broken_redis, service, nine, ten, django_capture_on_commit_callbacks
+    client, broken_redis, app_on_redis, service, nine, ten, django_capture_on_commit_callbacks
 ):
     booking = make_booking(nine, service, email="siti@example.org")
+    app_on_redis(broken_redis.url)
 
     with within(LIMIT, "the manage POST"):
         found = client.post(reverse("antrean:manage"), {"code": booking.code, "nik": VALID_NIK})
@@ -137,9 +155,10 @@ def test_manage_reschedule_and_cancel(
     assert pending_messages(kind="booking_cancelled") == 1
 
 
-def test_both_status_lookups(client, app_on_broken_redis, office, service):
+def test_both_status_lookups(client, broken_redis, app_on_redis, office, service):
     citizen = make_citizen(nik=VALID_NIK, email="siti@example.org")
     application = make_application(office=office, service_type=service, citizen=citizen)
+    app_on_redis(broken_redis.url)
 
     with within(LIMIT, "the receipt + NIK lookup"):
         timeline = client.post(
