@@ -24,7 +24,7 @@ messages: $(VENV)/.synced
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 ## Copy the static files into STATIC_ROOT (var/static) with their manifest: without it,
-## production's storage fails every page (manage.py check says so: ktpportal.E001).
+## production's storage fails every page (manage.py check warns: ktpportal.W001).
 static: $(VENV)/.synced
 	$(PY) manage.py collectstatic --noinput -v0
 

@@ -1,8 +1,8 @@
-"""System checks (`manage.py check`, and before `migrate` and `runserver`)."""
+"""System checks (`manage.py check`; `migrate` and `runserver` show them too)."""
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
-from django.core.checks import Error, register
+from django.core import checks
 from django.core.files.storage import storages
 
 
@@ -16,18 +16,19 @@ def static_files_missing() -> bool:
     return isinstance(storage, ManifestFilesMixin) and not storage.hashed_files
 
 
-# Not tagged `staticfiles`: collectstatic runs those checks, and this one must not stop it.
-@register()
+# A warning, not an error: an error would stop `migrate` too, which has nothing to do with
+# static files. Not tagged `staticfiles`, whose checks collectstatic itself runs.
+@checks.register()
 def static_files_collected(app_configs, **kwargs):
     if not static_files_missing():
         return []
     manifest = storages["staticfiles"].path(storages["staticfiles"].manifest_name)
     return [
-        Error(
+        checks.Warning(
             f"Static files are not collected: {manifest} is missing, so every page would "
             "answer 500.",
             hint="Run `manage.py collectstatic --noinput` (`make setup` does, and the Docker "
             "image does at build).",
-            id="ktpportal.E001",
+            id="ktpportal.W001",
         )
     ]

@@ -73,7 +73,7 @@ def production():
 
 
 def test_check_deploy_is_clean(collected_static):
-    # A deployment has collected its static files (ktpportal.E001 says when it has not).
+    # A deployment has collected its static files (ktpportal.W001 says when it has not).
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         STATIC_ROOT=str(collected_static),
