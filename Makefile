@@ -6,10 +6,11 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages lint format worker beat bench clean
+.PHONY: run test setup messages static lint format worker beat bench clean
 
-## Create the virtualenv and install exactly what uv.lock pins.
-setup: $(VENV)/.synced messages
+## Create the virtualenv, install exactly what uv.lock pins, compile the translations and
+## collect the static files: everything a process needs before it serves a page.
+setup: $(VENV)/.synced messages static
 
 $(VENV)/.synced: uv.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.12+ is needed; found " + sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -22,10 +23,14 @@ $(VENV)/.synced: uv.lock pyproject.toml
 messages: $(VENV)/.synced
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
+## Copy the static files into STATIC_ROOT (var/static) with their manifest: without it,
+## production's storage fails every page (manage.py check warns: ktpportal.W001).
+static: $(VENV)/.synced
+	$(PY) manage.py collectstatic --noinput -v0
+
 ## Serve the portal with demo data on the embedded defaults (SQLite, console email, eager tasks).
 run: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo
 	@echo "Portal: http://$(HOST):$(PORT)/  admin: http://$(HOST):$(PORT)/admin/ (README: demo users)"
 	$(PY) manage.py runserver $(HOST):$(PORT)

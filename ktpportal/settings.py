@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from ktpportal.env import env_bool, env_int, env_list, env_str
+from ktpportal.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,15 +94,34 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
     if _db["ENGINE"] == "django.db.backends.postgresql":
-        # Django's built-in psycopg 3 pool: measured here, a DB-backed view without a pool
-        # or persistent connections is about 13x slower. CONN_MAX_AGE must stay 0 with it.
-        if env_bool("DATABASE_POOL", True):
-            _db.setdefault("OPTIONS", {})["pool"] = {
-                "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=0),
-                "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
+        # Connections are PostgreSQL's scarce resource: docs/operations.md does the sums.
+        _behind_pgbouncer = env_bool("DATABASE_PGBOUNCER", False)
+        if _behind_pgbouncer:
+            # PgBouncer in transaction pooling mode pools the server connections; Django keeps
+            # a cheap client connection to it. A server-side cursor would outlive the
+            # transaction PgBouncer lends a server connection for.
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _db["CONN_MAX_AGE"] = 300
+            _db["CONN_HEALTH_CHECKS"] = True
+        else:
+            _db["CONN_MAX_AGE"] = 0  # must stay 0 with Django's pool
+        if env_bool("DATABASE_POOL", True) and not _behind_pgbouncer:
+            # Django's built-in psycopg 3 pool, one per process: measured here, a DB-backed
+            # view without a pool or persistent connections is about 13x slower. A request
+            # holds one connection for its thread: a sync gunicorn worker or a Celery child
+            # needs one, a gthread worker one per thread, plus one spare while the pool
+            # replaces a connection it retired. None is opened ahead of use, and one idle for
+            # 10 minutes is closed.
+            _pool = {
+                "min_size": env_int("DATABASE_POOL_MIN", 0, minimum=0),
+                "max_size": env_int(
+                    "DATABASE_POOL_MAX", env_int("GUNICORN_THREADS", 1, minimum=1) + 1, minimum=1
+                ),
                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
             }
-        _db["CONN_MAX_AGE"] = 0
+            if _pool["min_size"] > _pool["max_size"]:
+                raise ImproperlyConfigured("DATABASE_POOL_MIN must not exceed DATABASE_POOL_MAX.")
+            _db.setdefault("OPTIONS", {})["pool"] = _pool
     DATABASES = {"default": _db}
 else:
     DATABASES = {
@@ -120,13 +139,23 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache, Celery --------------------------------------------------------------------
+# --- Cache, Celery ---------------------------------------------------------------------
+# Redis is an auxiliary (ktpportal/cache.py): every client of it gives up after REDIS_TIMEOUT
+# seconds, and after a failure a process skips that Redis for REDIS_RETRY_AFTER seconds. On a
+# LAN Redis answers in well under a millisecond; the timeout bounds what a citizen waits for
+# one that hangs (redis-py's default is 5 s per call, and kombu's none at all).
+REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 0.3, minimum=0.05)
+REDIS_RETRY_AFTER = env_int("REDIS_RETRY_AFTER", 5, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ktpportal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ktp",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
         }
     }
 else:
@@ -162,17 +191,21 @@ CELERY_TASK_TIME_LIMIT = 90
 _celery_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": _celery_visibility_timeout,
-    "socket_connect_timeout": 3,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # Without it a publish to a Redis that accepts connections and never answers waits
+    # forever. The worker's own wait for messages (BRPOP in its event loop) is not bound by it.
+    "socket_timeout": REDIS_TIMEOUT,
 }
-# When Redis is down, a citizen's request gives up queueing after about a second (the row
-# stays pending and the requeue scan sends it later) instead of hanging.
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Queueing from a citizen's request gives up within about two REDIS_TIMEOUTs: one retry, at
+# once, covers a connection Redis closed since (a restart). A message that could not be
+# queued stays pending in the outbox, and the every-minute requeue task sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
-    "interval_step": 0.5,
-    "interval_max": 0.5,
+    "interval_step": 0,
+    "interval_max": 0,
 }
 # Keep our logging (JSON lines, NIKs masked) in the worker instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -353,7 +386,7 @@ if TRUSTED_PROXY_COUNT:
 RATELIMIT_IP_META_KEY = "ktpportal.net.client_ip"
 AXES_CLIENT_IP_CALLABLE = "ktpportal.net.client_ip"
 # Probes and the scraper may reach gunicorn directly on the internal network, over HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$", r"^metrics$"]
 
 # Staff login against guessing (django-axes). The standalone backend refuses a locked-out
 # login before the password is even checked, so a right password is refused too.
@@ -403,7 +436,9 @@ AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 30, minimum=0
 # --- Rate limits (ktpportal/ratelimits.py; django-ratelimit's counters in the cache) ---
 RATELIMIT_VIEW = "ktpportal.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
-# A counter the cache cannot give does not refuse anyone (ktpportal/ratelimits.py logs it).
+# Redis gone, nothing is counted rather than everyone refused: the fail-soft cache answers
+# a miss, and django-ratelimit would otherwise take that as over the limit. Why open and not
+# a count in PostgreSQL: docs/security.md, "When Redis is gone".
 RATELIMIT_FAIL_OPEN = True
 # Per client address and hour, sized for thousands of phones behind one carrier address
 # (docs/security.md, "Rate limits"): failed lookups or bookings, bookings made, status links.

@@ -13,6 +13,7 @@ admin.site.login_form = StaffLoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.ready, name="ready"),
     path("bench/trivial", views.trivial, name="trivial"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),

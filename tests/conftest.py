@@ -5,6 +5,10 @@ The suite runs on whatever DATABASE_URL / REDIS_URL say: SQLite and no Redis by 
 `redis` are skipped, with the reason, when that service is not configured.
 """
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.conf import settings
 
@@ -28,9 +32,11 @@ def pytest_collection_modifyitems(config, items):
     )
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
     for item in items:
-        if "postgres" in item.keywords and not on_postgres:
+        # Markers, not keywords: keywords also hold the names of the folders above the test,
+        # and a checkout in a folder named "redis" would skip every test.
+        if item.get_closest_marker("postgres") and not on_postgres:
             item.add_marker(skip_pg)
-        if "redis" in item.keywords and not settings.REDIS_URL:
+        if item.get_closest_marker("redis") and not settings.REDIS_URL:
             item.add_marker(skip_redis)
 
 
@@ -57,6 +63,21 @@ def _regions_restored(request):
     } & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         restore_regions()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by `collectstatic` with production's storage (the manifest and
+    compressed files), made once, for the tests that need what a deployment has."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env={**os.environ, "STATIC_ROOT": str(root)},
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=120,
+    )
+    return root
 
 
 @pytest.fixture

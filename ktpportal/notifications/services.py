@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from ktpportal.cache import breaker_for
 from ktpportal.models import Citizen, Office
 from ktpportal.notifications.models import Channel, Notification, State
 from ktpportal.notifications.rendering import render_email, render_short
@@ -78,16 +79,30 @@ def resend_failed(*, notifications: models.QuerySet[Notification]) -> int:
 
 
 def _enqueue(task, notification_id: int) -> None:
-    # A broker that is down must not fail the citizen's request: the row stays pending and
-    # the every-minute requeue task delivers it once the broker is back.
+    # A broker that is down or hangs must not fail or stall the citizen's request: the row
+    # stays pending and the every-minute requeue task delivers it once the broker is back.
+    # After one failure this process skips the broker for REDIS_RETRY_AFTER seconds
+    # (ktpportal/cache.py), so an outage costs one timeout per few seconds, not one per message.
+    breaker = None if task.app.conf.task_always_eager else breaker_for(task.app.conf.broker_url)
+    if breaker is not None and not breaker.allows():
+        logger.info(
+            "notification queued for later delivery: broker skipped after a failure",
+            extra={"notification_id": notification_id},
+        )
+        return
     try:
         task.delay(notification_id)
     except Exception as exc:
+        if breaker is not None:
+            breaker.failed("messages wait in the outbox", exc)
         # No traceback: during an outage every request would log the same one.
         logger.warning(
             "notification queued for later delivery",
             extra={"notification_id": notification_id, "error": f"{type(exc).__name__}: {exc}"},
         )
+    else:
+        if breaker is not None:
+            breaker.succeeded()
 
 
 def notify_citizen(

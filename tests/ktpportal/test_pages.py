@@ -29,26 +29,6 @@ def test_language_switch_to_english_and_back(client):
     assert "Ambil antrean" in response.text
 
 
-def test_healthz_reports_database_and_broker(client, settings):
-    settings.REDIS_URL = ""
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
-    assert "no-cache" in response["Cache-Control"]
-
-
-def test_healthz_fails_when_the_broker_is_unreachable(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["broker"] == "error"
-
-
-@pytest.mark.redis
-def test_healthz_with_real_redis(client):
-    assert client.get("/healthz").json()["broker"] == "ok"
-
-
 def test_security_headers(client):
     response = client.get("/")
     csp = response["Content-Security-Policy"]
