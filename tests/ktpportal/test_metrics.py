@@ -2,6 +2,7 @@
 must never show. Across gunicorn's workers: test_metrics_gunicorn.py."""
 
 import datetime
+import ipaddress
 import os
 import re
 import subprocess
@@ -135,7 +136,8 @@ def test_only_from_the_allowed_networks(client, settings):
 def test_behind_the_proxy_the_client_is_checked_not_the_proxy(client, settings):
     settings.METRICS_TOKEN = ""
     settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8"]
-    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.2")]
     # The proxy itself is inside; the client it appended last is not (the first entry is
     # whatever the client claimed).
     outside = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.5"}
@@ -250,7 +252,8 @@ def test_a_seat_too_busy_to_lock_is_counted_as_busy(client, metrics_on, office, 
     assert value(after, name, **labels) - value(before, name, **labels) == 1
 
 
-def test_rate_limit_refusals_are_counted_by_view(client, metrics_on, office, service):
+def test_rate_limit_refusals_are_counted_by_view(client, metrics_on, office, service, settings):
+    settings.RATELIMIT_FAILURES_PER_ADDRESS = 30
     with time_machine.travel(NOW, tick=False):
         url = book_url(make_slot(office), service)
     name = "ktpportal_rate_limited_total"
