@@ -15,9 +15,9 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antrean import availability
+from antrean import availability, reminders
 from antrean.calendar_rules import plan_days
-from antrean.models import BookingSettings, OfficeService, Slot
+from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from antrean.services import flag_bookings
 from ktpportal.models import Office
 
@@ -77,7 +77,7 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
         existing = Slot.objects.filter(
             office=office, starts_at__gte=max(range_start, now), starts_at__lt=range_end
         )
-        gone = []
+        gone, back_on = [], []
         for slot in existing:
             key = (slot.service_type_id, slot.starts_at)
             if key not in wanted:
@@ -93,6 +93,8 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
                     ends_at=ends_at, capacity=Greatest(Value(capacity), "booked"), is_active=True
                 )
                 result.updated += 1
+                if not slot.is_active:
+                    back_on.append(slot.pk)
         Slot.objects.bulk_create(
             [
                 Slot(
@@ -116,6 +118,10 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
             result.deleted, _by_model = unused.delete()
             kept = Slot.objects.filter(pk__in=gone_ids)
             result.deactivated = kept.update(is_active=False)
+            # No reminder for a visit that is not going to happen.
+            Booking.objects.filter(slot_id__in=gone_ids, next_reminder_at__isnull=False).update(
+                next_reminder_at=None
+            )
             for day in sorted({timezone.localdate(s.starts_at, timezone=office.tz) for s in gone}):
                 day_ids = [
                     s.pk for s in gone if timezone.localdate(s.starts_at, timezone=office.tz) == day
@@ -126,6 +132,10 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
                     reason=_("Jadwal %(date)s tidak lagi tersedia (%(reason)s); hubungi warga.")
                     % {"date": day.strftime("%d-%m-%Y"), "reason": reason},
                 )
+        if back_on:
+            reminders.refresh_next_reminders(
+                Booking.objects.filter(slot_id__in=back_on, status=Booking.Status.ACTIVE)
+            )
     return result
 
 
