@@ -1,7 +1,8 @@
 """Staff edits that change what an office has free, or what its booking pages show, drop its
 cached listings (antrean/availability.py). Seats taken and given back, and regenerated
 slots, call `availability.forget` themselves: they change rows with UPDATE and bulk_create,
-which send no signals.
+which send no signals, and delete slots with no receiver listening (one forget for the
+office, not two cache calls per slot inside the regeneration's transaction).
 
 A saved reminder time moves the office's bookings' next reminder (antrean.reminders)."""
 
@@ -60,8 +61,11 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=uid)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid)
 
-    for model in (BookingSettings, Closure, OfficeService, OpeningHours, Slot):
+    for model in (BookingSettings, Closure, OfficeService, OpeningHours):
         both(_part_changed, model)
+    # Staff cannot edit or delete slots (SlotAdmin is read only): only antrean.slots deletes
+    # them, and forgets the office itself; a slot deleted with its office goes with it.
+    post_save.connect(_part_changed, sender=Slot, dispatch_uid="availability-antrean.slot")
     post_save.connect(
         _settings_saved, sender=BookingSettings, dispatch_uid="reminders-bookingsettings"
     )

@@ -7,8 +7,10 @@ are flagged for staff: a change of hours never silently drops a citizen's visit.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Greatest
@@ -20,6 +22,8 @@ from antrean.calendar_rules import plan_days
 from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from antrean.services import flag_bookings
 from ktpportal.models import Office
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -139,16 +143,34 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
     return result
 
 
-def generate_all(*, days: int | None = None, office_slug: str | None = None) -> dict[str, str]:
-    """Generate for every active office from its own today, over `days` or its window."""
-    offices = Office.objects.active()
+def days_to_generate(settings: BookingSettings) -> int:
+    """The booking window and one day beyond it: the day that opens next already has its
+    slots when it opens, whenever in the night the daily run comes. The pages and
+    `check_slot` keep that day closed until it is inside the window."""
+    return settings.days_ahead + 1
+
+
+def generate_all(
+    *, days: int | None = None, office_slug: str | None = None
+) -> tuple[dict[str, GenerateResult], list[str]]:
+    """Generate for every active office from its own today, over `days` or its window and
+    one day beyond. Each office in its own transaction: one that fails is logged and left as
+    it was, and the others still get their days. Returns each office's result and the slugs
+    of those that failed."""
+    offices = Office.objects.active().order_by("pk")
     if office_slug:
         offices = offices.filter(slug=office_slug)
-    report = {}
+    results, failed = {}, []
     for office in offices:
-        settings = BookingSettings.for_office(office)
-        today = timezone.localdate(timezone=office.tz)
-        report[office.slug] = str(
-            generate_slots(office=office, start=today, days=days or settings.days_ahead)
-        )
-    return report
+        try:
+            settings = BookingSettings.for_office(office)
+            today = timezone.localdate(timezone=office.tz)
+            results[office.slug] = generate_slots(
+                office=office, start=today, days=days or days_to_generate(settings)
+            )
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception:
+            logger.exception("slots not generated", extra={"office": office.slug})
+            failed.append(office.slug)
+    return results, failed
