@@ -8,12 +8,13 @@ no booking and no application. An open application is never erased, nor its citi
 In batches, each deleted and committed on its own: a run stopped by its time limit or a
 killed worker keeps what it deleted, and the next run finds the rest again, as the oldest
 rows left. Each table is walked in primary-key order from its lowest id, BATCH_SIZE rows at
-a time, and the walk ends at the first row made after the cutoff: ids grow with creation
-time (a serial key and the creation time are both given at insert), and a row made after
-the cutoff cannot be due (a booking is made before its visit, an application's stage
-changes after it was made, a citizen is updated after it was made). So a night reads what
-it deletes and the older rows that stay (open applications, citizens who came back), never
-a whole table; memory holds one batch.
+a time, and the walk ends at the first batch made wholly after the cutoff: ids grow with
+creation time (a serial key and the creation time are both given at insert, so two rows
+are out of order by milliseconds at most), and a row made after the cutoff cannot be due
+(a booking is made before its visit, an application's stage changes after it was made, a
+citizen is updated after it was made). So a night reads what it deletes and the older rows
+that stay (open applications, citizens who came back), never a whole table; memory holds
+one batch.
 """
 
 import datetime
@@ -44,8 +45,8 @@ KINDS = [
 
 
 def _walk(model, made_field: str, cutoff: datetime.datetime) -> Iterator[list[int]]:
-    """Ids of `model`'s rows, BATCH_SIZE at a time in primary-key order, until a batch
-    reaches a row made after the cutoff."""
+    """Ids of `model`'s rows, BATCH_SIZE at a time in primary-key order, up to the first
+    batch whose every row was made after the cutoff."""
     last = 0
     while True:
         rows = list(
@@ -56,8 +57,8 @@ def _walk(model, made_field: str, cutoff: datetime.datetime) -> Iterator[list[in
         if not rows:
             return
         yield [pk for pk, _made in rows]
-        last, made = rows[-1]
-        if made >= cutoff:
+        last = rows[-1][0]
+        if all(made >= cutoff for _pk, made in rows):
             return
 
 
