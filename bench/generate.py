@@ -363,9 +363,10 @@ def due_reminders(*, offices: list[Office], count: int, seed: int) -> int:
             for n, citizen in enumerate(citizens)
         ]
         Booking.objects.bulk_create(bookings, batch_size=2000)
-        # auto_now_add ignores a given value: "made three days ago" is set afterwards.
+        # auto_now_add ignores a given value: "made three days ago" is set afterwards, and
+        # the stored due time with it (antrean.reminders).
         Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
-            created_at=made_at, updated_at=made_at
+            created_at=made_at, updated_at=made_at, next_reminder_at=now
         )
     return len(bookings)
 
