@@ -248,6 +248,17 @@ def test_a_batch_whose_task_was_lost_is_handed_out_again_after_its_lease(visit):
     assert _run_at(DAY_BEFORE_AT + LEASE) == 2
 
 
+def test_a_booking_never_written_stops_being_handed_out_when_its_visit_begins(visit):
+    consenting, silent, _ = visit
+    visit_starts = consenting.slot.starts_at
+    for moment in (DAY_BEFORE_AT, SAME_DAY_AT):
+        list(due_batches(moment))  # handed out, and every task lost
+
+    assert _run_at(visit_starts + SECOND) == 0
+    assert _due_at(consenting) is None and _due_at(silent) is None
+    assert list(due_batches(visit_starts + LEASE)) == []
+
+
 def test_a_scan_stopped_after_a_batch_leaves_the_rest_for_the_next_one(visit, monkeypatch):
     from antrean import reminders
 
