@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages static lint format worker beat bench clean
+.PHONY: run test setup messages static lint format worker beat bench bench-jobs clean
 
 ## Create the virtualenv, install exactly what uv.lock pins, compile the translations and
 ## collect the static files: everything a process needs before it serves a page.
@@ -54,9 +54,13 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A ktpportal beat --loglevel=INFO
 
-## Benchmarks (issue 8): needs PostgreSQL, Redis and wrk; 8-15 minutes, docs/benchmarks.md.
+## Benchmarks (issue 8): needs PostgreSQL, Redis and wrk; 10-20 minutes, docs/benchmarks.md.
 bench: setup
 	$(PY) bench/run.py
+
+## Only the periodic jobs at 1,000,000 bookings (the last part of `make bench`): a few minutes.
+bench-jobs: setup
+	$(PY) bench/run.py --jobs
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache

@@ -20,7 +20,7 @@ from antrean.models import (
     OpeningHours,
     Slot,
 )
-from antrean.slots import generate_slots
+from antrean.slots import days_to_generate, generate_slots
 from ktpportal.codes import normalize_code
 from ktpportal.models import ServiceType
 from ktpportal.nik import normalize_nik
@@ -84,7 +84,9 @@ class BookingSetupAdmin(OfficeScopedAdmin):
         office = form.instance
         settings = BookingSettings.for_office(office)
         result = generate_slots(
-            office=office, start=timezone.localdate(timezone=office.tz), days=settings.days_ahead
+            office=office,
+            start=timezone.localdate(timezone=office.tz),
+            days=days_to_generate(settings),
         )
         if result.flagged:
             self.message_user(

@@ -387,6 +387,12 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    # When the reminder scan should next look at this booking (antrean.reminders): kept by
+    # every write that changes what is due, empty once no reminder is left. The scan reads
+    # only this column's partial index, never the active bookings and their slots.
+    next_reminder_at = models.DateTimeField(
+        _("pengingat berikutnya"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -404,7 +410,14 @@ class Booking(models.Model):
                 fields=["office", "needs_attention"],
                 condition=Q(needs_attention=True),
                 name="antrean_booking_attention",
-            )
+            ),
+            # Only bookings with a reminder still to come: a few days of bookings, however
+            # many years the table holds. (next_reminder_at, id) is the scan's keyset order.
+            models.Index(
+                fields=["next_reminder_at", "id"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="antrean_booking_reminder_due",
+            ),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from antrean.calendar import booking_ics
 from antrean.calendar_rules import plan_days
 from antrean.closure_notices import move_deadline
 from antrean.models import Booking, BookingSettings, OfficeService, Slot
+from antrean.reminders import next_reminder_at, reminder_time_of
 from dokumen.checklist import checklist_for
 from ktpportal.codes import normalize_code
 from ktpportal.models import ServiceType
@@ -250,6 +251,10 @@ def book_slot(
                 language=language,
                 submission_token=submission_token,
             )
+            now = timezone.now()
+            booking.next_reminder_at = next_reminder_at(
+                booking, reminder_time_of(slot.office), now, made_at=now
+            )
             booking.full_clean(validate_unique=False, validate_constraints=False)
             booking.save()
             _notify(
@@ -340,12 +345,15 @@ def reschedule_booking(*, booking: Booking, new_slot: Slot) -> Booking:
             booking.reschedule_count = F("reschedule_count") + 1
             booking.needs_attention = False
             booking.attention_reason = ""
+            # The new visit's reminders have new keys: one already due goes out at once.
+            booking.next_reminder_at = next_reminder_at(booking, settings.reminder_time, now)
             booking.save(
                 update_fields=[
                     "slot",
                     "reschedule_count",
                     "needs_attention",
                     "attention_reason",
+                    "next_reminder_at",
                     "updated_at",
                 ]
             )
@@ -377,7 +385,8 @@ def cancel_booking(*, booking: Booking) -> Booking:
                 raise _error("past")
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = timezone.now()
-            booking.save(update_fields=["status", "cancelled_at", "updated_at"])
+            booking.next_reminder_at = None
+            booking.save(update_fields=["status", "cancelled_at", "next_reminder_at", "updated_at"])
             _free_seat(booking.slot_id, booking.office)
             _notify(
                 booking,
@@ -396,7 +405,8 @@ def _set_visit_outcome(*, booking: Booking, status: str) -> Booking:
     with transaction.atomic():
         booking = _locked_active(booking)
         booking.status = status
-        booking.save(update_fields=["status", "updated_at"])
+        booking.next_reminder_at = None
+        booking.save(update_fields=["status", "next_reminder_at", "updated_at"])
     return booking
 
 

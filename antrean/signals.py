@@ -1,12 +1,23 @@
 """Staff edits that change what an office has free, or what its booking pages show, drop its
 cached listings (antrean/availability.py). Seats taken and given back, and regenerated
 slots, call `availability.forget` themselves: they change rows with UPDATE and bulk_create,
-which send no signals."""
+which send no signals, and delete slots with no receiver listening (one forget for the
+office, not two cache calls per slot inside the regeneration's transaction).
+
+A saved reminder time moves the office's bookings' next reminder (antrean.reminders)."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from antrean import availability
-from antrean.models import BookingSettings, BookingSetup, Closure, OfficeService, OpeningHours, Slot
+from antrean import availability, reminders
+from antrean.models import (
+    Booking,
+    BookingSettings,
+    BookingSetup,
+    Closure,
+    OfficeService,
+    OpeningHours,
+    Slot,
+)
 from ktpportal.models import Office, ServiceType
 
 
@@ -31,6 +42,14 @@ def _office_renamed(sender, instance, **kwargs):
         availability.forget(old)
 
 
+def _settings_saved(sender, instance, **kwargs):
+    # Only bookings with a reminder still to come: one with none left gets none from a
+    # new reminder time either (its visit is within two hours of when it was made).
+    reminders.refresh_next_reminders(
+        Booking.objects.filter(office_id=instance.office_id, next_reminder_at__isnull=False)
+    )
+
+
 def _service_changed(sender, instance, **kwargs):
     for office in Office.objects.filter(office_services__service_type=instance).distinct():
         availability.forget(office)
@@ -42,8 +61,14 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=uid)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid)
 
-    for model in (BookingSettings, Closure, OfficeService, OpeningHours, Slot):
+    for model in (BookingSettings, Closure, OfficeService, OpeningHours):
         both(_part_changed, model)
+    # Staff cannot edit or delete slots (SlotAdmin is read only): only antrean.slots deletes
+    # them, and forgets the office itself; a slot deleted with its office goes with it.
+    post_save.connect(_part_changed, sender=Slot, dispatch_uid="availability-antrean.slot")
+    post_save.connect(
+        _settings_saved, sender=BookingSettings, dispatch_uid="reminders-bookingsettings"
+    )
     # The admin's per-office settings page saves the office through its proxy.
     for model in (Office, BookingSetup):
         both(_office_changed, model)

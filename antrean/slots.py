@@ -7,19 +7,23 @@ are flagged for staff: a change of hours never silently drops a citizen's visit.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antrean import availability, closure_notices
+from antrean import availability, closure_notices, reminders
 from antrean.calendar_rules import plan_days
-from antrean.models import BookingSettings, OfficeService, Slot
+from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from antrean.services import flag_bookings
 from ktpportal.models import Office
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -77,7 +81,7 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
         existing = Slot.objects.filter(
             office=office, starts_at__gte=max(range_start, now), starts_at__lt=range_end
         )
-        gone = []
+        gone, back_on = [], []
         for slot in existing:
             key = (slot.service_type_id, slot.starts_at)
             if key not in wanted:
@@ -93,6 +97,8 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
                     ends_at=ends_at, capacity=Greatest(Value(capacity), "booked"), is_active=True
                 )
                 result.updated += 1
+                if not slot.is_active:
+                    back_on.append(slot.pk)
         Slot.objects.bulk_create(
             [
                 Slot(
@@ -116,6 +122,10 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
             result.deleted, _by_model = unused.delete()
             kept = Slot.objects.filter(pk__in=gone_ids)
             result.deactivated = kept.update(is_active=False)
+            # No reminder for a visit that is not going to happen.
+            Booking.objects.filter(slot_id__in=gone_ids, next_reminder_at__isnull=False).update(
+                next_reminder_at=None
+            )
             for day in sorted({timezone.localdate(s.starts_at, timezone=office.tz) for s in gone}):
                 day_ids = [
                     s.pk for s in gone if timezone.localdate(s.starts_at, timezone=office.tz) == day
@@ -128,19 +138,41 @@ def generate_slots(*, office: Office, start: datetime.date, days: int) -> Genera
                 )
             # And their citizens are told, with a link to pick another time.
             closure_notices.announce(office=office)
+        if back_on:
+            reminders.refresh_next_reminders(
+                Booking.objects.filter(slot_id__in=back_on, status=Booking.Status.ACTIVE)
+            )
     return result
 
 
-def generate_all(*, days: int | None = None, office_slug: str | None = None) -> dict[str, str]:
-    """Generate for every active office from its own today, over `days` or its window."""
-    offices = Office.objects.active()
+def days_to_generate(settings: BookingSettings) -> int:
+    """The booking window and one day beyond it: the day that opens next already has its
+    slots when it opens, whenever in the night the daily run comes. The pages and
+    `check_slot` keep that day closed until it is inside the window."""
+    return settings.days_ahead + 1
+
+
+def generate_all(
+    *, days: int | None = None, office_slug: str | None = None
+) -> tuple[dict[str, GenerateResult], list[str]]:
+    """Generate for every active office from its own today, over `days` or its window and
+    one day beyond. Each office in its own transaction: one that fails is logged and left as
+    it was, and the others still get their days. Returns each office's result and the slugs
+    of those that failed."""
+    offices = Office.objects.active().order_by("pk")
     if office_slug:
         offices = offices.filter(slug=office_slug)
-    report = {}
+    results, failed = {}, []
     for office in offices:
-        settings = BookingSettings.for_office(office)
-        today = timezone.localdate(timezone=office.tz)
-        report[office.slug] = str(
-            generate_slots(office=office, start=today, days=days or settings.days_ahead)
-        )
-    return report
+        try:
+            settings = BookingSettings.for_office(office)
+            today = timezone.localdate(timezone=office.tz)
+            results[office.slug] = generate_slots(
+                office=office, start=today, days=days or days_to_generate(settings)
+            )
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception:
+            logger.exception("slots not generated", extra={"office": office.slug})
+            failed.append(office.slug)
+    return results, failed

@@ -124,9 +124,9 @@ def _prefixes() -> list[str]:
     return _PREFIXES
 
 
-def reference_data(*, offices: int) -> list[Office]:
+def reference_data(*, offices: int, weekdays=range(5), seats: int = SEATS) -> list[Office]:
     """Service types, the national document lists, and `offices` offices (one per
-    kabupaten/kota) with their hours, settings and every service offered."""
+    kabupaten/kota) with their hours on `weekdays`, settings and every service offered."""
     from dokumen.seed import seed_requirements
 
     seed_service_types()
@@ -149,7 +149,7 @@ def reference_data(*, offices: int) -> list[Office]:
     services = list(ServiceType.objects.active())
     with transaction.atomic():
         BookingSettings.objects.bulk_create(
-            BookingSettings(office=office, seats_per_slot=SEATS) for office in made
+            BookingSettings(office=office, seats_per_slot=seats) for office in made
         )
         OfficeService.objects.bulk_create(
             OfficeService(office=office, service_type=service)
@@ -166,18 +166,24 @@ def reference_data(*, offices: int) -> list[Office]:
                 break_ends_at=BREAK_ENDS,
             )
             for office in made
-            for weekday in range(5)
+            for weekday in weekdays
         )
     return made
 
 
-def slots(*, offices: list[Office]) -> int:
-    """SLOT_DAYS days of shared-seat slots for every office, on the days its hours and the
-    holiday calendar open it (no office has its own closures, so one office's plan serves
-    the dates of all)."""
-    today = timezone.localdate()
-    start = today - datetime.timedelta(days=SLOT_DAYS_BACK)
-    plans = [p for p in plan_days(office=offices[0], start=start, days=SLOT_DAYS) if p.is_open]
+def slots(
+    *,
+    offices: list[Office],
+    start: datetime.date | None = None,
+    days: int = SLOT_DAYS,
+    seats: int = SEATS,
+) -> int:
+    """`days` days (from SLOT_DAYS_BACK days ago) of shared-seat slots for every office, on
+    the days its hours and the holiday calendar open it (no office has its own closures,
+    so one office's plan serves the dates of all)."""
+    if start is None:
+        start = timezone.localdate() - datetime.timedelta(days=SLOT_DAYS_BACK)
+    plans = [p for p in plan_days(office=offices[0], start=start, days=days) if p.is_open]
     length = datetime.timedelta(minutes=30)
     slot_id = _next_id(Slot)
 
@@ -192,7 +198,7 @@ def slots(*, offices: list[Office]) -> int:
                     while begin + length <= end:
                         yield (
                             f"{slot_id}\t{office.pk}\t\\N\t{_ts(begin)}\t{_ts(begin + length)}"
-                            f"\t{SEATS}\t0\tt"
+                            f"\t{seats}\t0\tt"
                         )
                         slot_id += 1
                         begin += length
@@ -357,9 +363,10 @@ def due_reminders(*, offices: list[Office], count: int, seed: int) -> int:
             for n, citizen in enumerate(citizens)
         ]
         Booking.objects.bulk_create(bookings, batch_size=2000)
-        # auto_now_add ignores a given value: "made three days ago" is set afterwards.
+        # auto_now_add ignores a given value: "made three days ago" is set afterwards, and
+        # the stored due time with it (antrean.reminders).
         Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
-            created_at=made_at, updated_at=made_at
+            created_at=made_at, updated_at=made_at, next_reminder_at=now
         )
     return len(bookings)
 

@@ -3,6 +3,8 @@ generated part of docs/benchmarks.md (between the two markers; the rest is hand-
 
 from pathlib import Path
 
+from bench.jobs import EXPIRED_DAYS, EXPIRED_DAYS_BACK
+
 START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
 KB = 1024
@@ -205,7 +207,6 @@ def table(r: dict) -> str:
             ["notification fan-out (2 worker processes)", "value"],
             [
                 ["reminders due", f"{fanout['reminders']:,}"],
-                ["reminder scans run (beat's task)", str(fanout["scans"])],
                 ["sent / failed", f"{fanout['sent']:,} / {fanout['failed']:,}"],
                 ["all written to the outbox after", f"{written:.1f} s" if written else "not all"],
                 ["all sent after", f"{fanout['seconds']:.1f} s"],
@@ -283,4 +284,90 @@ def write_docs(path: Path, r: dict) -> None:
     )
     before, _start, rest = text.partition(START)
     _old, _end, after = rest.partition(END)
+    path.write_text(before + "\n".join(lines) + after, encoding="utf-8")
+
+
+JOBS_START = "<!-- bench:jobs:start -->"
+JOBS_END = "<!-- bench:jobs:end -->"
+
+
+def jobs_table(r: dict) -> str:
+    """The periodic jobs: what was generated, and each job's time and memory."""
+    size, gen = r["size"], r["generation"]
+    generated = _md_table(
+        ["generated (bench/jobs.py)", "slots", "bookings", "citizens", "seconds"],
+        [
+            [
+                f"expired: visits {EXPIRED_DAYS_BACK} to "
+                f"{EXPIRED_DAYS_BACK - EXPIRED_DAYS} days ago",
+                f"{gen['expired'][0]:,}",
+                f"{gen['expired'][1]:,}",
+                f"{gen['expired'][2]:,}",
+                f"{gen['expired'][3]:.1f}",
+            ],
+            [
+                f"live: 45 days back to the window's end, {size['upcoming']:,} in the next 48 h",
+                f"{gen['live'][0]:,}",
+                f"{gen['live'][1]:,}",
+                f"{gen['live'][2]:,}",
+                f"{gen['live'][3]:.1f}",
+            ],
+        ],
+    )
+
+    def row(name, run, rows):
+        return [
+            name,
+            rows,
+            f"{run['seconds']:.2f}",
+            f"{run['base_mb']:.0f}",
+            f"{run['peak_mb']:.0f}",
+            f"{run['peak_mb'] - run['base_mb']:+.0f}",
+            run["summary"],
+        ]
+
+    total = gen["expired"][1] + gen["live"][1]
+    header = [f"job ({size['offices']} offices, {total:,} bookings)", "rows", "seconds"]
+    header += ["RSS loaded MB", "RSS peak MB", "growth MB", "the job's summary"]
+    jobs = _md_table(
+        header,
+        [
+            row("reminder scan, five minutes after the last", r["reminders_idle"], ""),
+            row(
+                "reminder scan, every upcoming booking due at once",
+                r["reminders_burst"],
+                f"{r['reminders_burst']['rows']:,} due",
+            ),
+            row("slot generation (one new day per office)", r["generation_run"], ""),
+            row(
+                "retention purge",
+                r["purge"],
+                f"{gen['expired'][1]:,} + {gen['expired'][2]:,} expired",
+            ),
+        ],
+    )
+    return generated + "\n\n" + jobs + "\n"
+
+
+def write_jobs_docs(path: Path, r: dict) -> None:
+    lines = [
+        JOBS_START,
+        f"Measured {r['when']} by `bench/run.py --jobs` (also the last part of `make bench`).",
+        "",
+        _md_table(["machine", ""], [[k, v] for k, v in r["machine"].items()]),
+        "",
+        jobs_table(r),
+        "EXPLAIN (ANALYZE, BUFFERS) of the reminder scan's query, its first batch with every",
+        "upcoming booking due:",
+        "",
+        "```",
+        r["explain"],
+        "```",
+        JOBS_END,
+    ]
+    text = path.read_text(encoding="utf-8")
+    if JOBS_START not in text:
+        text = text.replace(END, f"{END}\n\n{JOBS_START}\n{JOBS_END}", 1)
+    before, _start, rest = text.partition(JOBS_START)
+    _old, _end, after = rest.partition(JOBS_END)
     path.write_text(before + "\n".join(lines) + after, encoding="utf-8")

@@ -8,6 +8,11 @@ stopped and the database dropped; the whole run is bounded by --deadline.
 
     .venv/bin/python bench/run.py            # full size: 500 offices, 1,000,000 applications
     .venv/bin/python bench/run.py --small    # 20 offices, 10,000 applications, 3 s runs
+    .venv/bin/python bench/run.py --jobs     # only the periodic jobs (bench/jobs.py)
+
+The full run ends with the periodic jobs, on a database of their own (`<name>_jobs`).
+BENCH_DB_NAME names the database (default ktp_bench), so that runs side by side do not
+drop each other's.
 """
 
 import argparse
@@ -27,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 PY = ROOT / ".venv" / "bin"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-DB_NAME = "ktp_bench"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "ktp_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 HOST = "127.0.0.1"
 
@@ -46,9 +51,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def environment(port: int) -> dict[str, str]:
+def environment(port: int, db_name: str) -> dict[str, str]:
     """Production settings, on the bench's own database and Redis db, plain HTTP on loopback."""
-    db_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME
+    db_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + db_name
     return {
         "DATABASE_URL": db_url,
         "REDIS_URL": REDIS_URL,
@@ -180,7 +185,23 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="develop: small volume, short runs")
     parser.add_argument("--deadline", type=int, default=20 * 60, help="seconds for everything")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--jobs", action="store_true", help="only the periodic jobs")
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     options = parser.parse_args()
+    if options.jobs:
+        return run_jobs(options)
+    status = run_portal(options)
+    # The jobs on a fresh database of their own, in a process of their own.
+    argv = [sys.executable, __file__, "--jobs", "--deadline", str(options.deadline)]
+    argv += [flag for flag in ("--small", "--no-docs", "--keep-db") if _given(options, flag)]
+    return status or subprocess.run(argv, cwd=ROOT, check=False).returncode
+
+
+def _given(options, flag: str) -> bool:
+    return getattr(options, flag.lstrip("-").replace("-", "_"))
+
+
+def run_portal(options) -> int:
     scale = (
         {"offices": 20, "applications": 10_000, "seconds": 3}
         if options.small
@@ -189,23 +210,14 @@ def main() -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     load_at_start = " ".join(_loadavg())
     port = free_port()
-    os.environ.update(environment(port))
+    os.environ.update(environment(port, DB_NAME))
     sys.path.insert(0, str(ROOT))
-
-    def out_of_time(signum, frame):
-        raise Deadline(f"the run passed its deadline of {options.deadline} s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.signal(signal.SIGTERM, out_of_time)
-    signal.alarm(options.deadline)
+    _set_deadline(options.deadline)
     processes = Processes()
     created_db = False
     try:
-        admin_sql(
-            f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)', f'CREATE DATABASE "{DB_NAME}"'
-        )
+        _create_database(DB_NAME)
         created_db = True
-        _flush_redis()
         log(f"database {DB_NAME} created; migrating and collecting static files")
         manage("migrate", "--noinput", "-v0", timeout=300)
         manage("collectstatic", "--noinput", "--clear", "-v0", timeout=300)
@@ -241,10 +253,67 @@ def main() -> int:
         signal.alarm(0)
         processes.stop_all()
         if created_db:
-            _close_django_connections()
-            admin_sql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-            _flush_redis()
-            log(f"everything stopped, database {DB_NAME} dropped")
+            _drop_database(DB_NAME, keep=options.keep_db)
+
+
+def run_jobs(options) -> int:
+    """The periodic jobs on their own database (bench/jobs.py)."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    load_at_start = " ".join(_loadavg())
+    db_name = f"{DB_NAME}_jobs"
+    os.environ.update(environment(free_port(), db_name))
+    sys.path.insert(0, str(ROOT))
+    _set_deadline(options.deadline)
+    created_db = False
+    try:
+        _create_database(db_name)
+        created_db = True
+        log(f"database {db_name} created; migrating")
+        manage("migrate", "--noinput", "-v0", timeout=300)
+        import django
+
+        django.setup()
+        from bench import jobs, report
+
+        results = jobs.run(small=options.small, log=log)
+        results["machine"] = {
+            **machine(),
+            "load average at the start (1, 5, 15 min)": load_at_start,
+        }
+        results["when"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        print(report.jobs_table(results))
+        if not options.no_docs:
+            report.write_jobs_docs(ROOT / "docs" / "benchmarks.md", results)
+            log("job figures written to docs/benchmarks.md")
+        return 0
+    finally:
+        signal.alarm(0)
+        if created_db:
+            _drop_database(db_name, keep=options.keep_db)
+
+
+def _set_deadline(seconds: int) -> None:
+    def out_of_time(signum, frame):
+        raise Deadline(f"the run passed its deadline of {seconds} s")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.signal(signal.SIGTERM, out_of_time)
+    signal.alarm(seconds)
+
+
+def _create_database(name: str) -> None:
+    admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    _flush_redis()
+
+
+def _drop_database(name: str, *, keep: bool) -> None:
+    _close_django_connections()
+    _flush_redis()
+    if keep:
+        log(f"everything stopped, database {name} kept")
+        return
+    admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    log(f"everything stopped, database {name} dropped")
 
 
 def _flush_redis() -> None:

@@ -183,6 +183,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # (EMAIL_TIMEOUT, SHORT_MESSAGE_GATEWAY_TIMEOUT) are far shorter.
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
+# The periodic jobs that work through the whole country get their own limits (soft, hard;
+# seconds), set on their tasks. Each commits batch by batch, so the soft limit stops it with
+# the work done kept, and the next run goes on from there. The reminder scan ends before
+# beat queues the next one.
+CELERY_JOB_TIME_LIMITS = {
+    "send-due-reminders": (240, 270),
+    "generate-slots-daily": (1200, 1260),
+    "purge-personal-data": (1800, 1860),
+}
 # Redis hands an unacknowledged message to another worker after this many seconds. It must
 # be longer than the slowest task and than any countdown (a countdown message waits
 # unacknowledged in a worker), or Redis would deliver it twice while it waits. Nothing here
@@ -264,6 +273,9 @@ if _celery_visibility_timeout <= NOTIFICATION_RETRY_BACKOFF_MAX:
     raise ImproperlyConfigured(
         "NOTIFICATION_RETRY_BACKOFF_MAX must be shorter than CELERY_VISIBILITY_TIMEOUT."
     )
+if max(hard for _soft, hard in CELERY_JOB_TIME_LIMITS.values()) >= _celery_visibility_timeout:
+    # A job still running when Redis hands its message to another worker would run twice.
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than every job's limit.")
 if NOTIFICATION_SENDING_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     # Only a send whose worker is surely dead may be taken over.
     raise ImproperlyConfigured(

@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 
+from ktpportal.jobs import periodic_job
 from ktpportal.notifications.sending import rows_to_requeue, send_one
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def send_notification(self, notification_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+@periodic_job("requeue-pending-notifications")
 def requeue_pending() -> int:
     """Every minute (beat): queue again what a lost message or a dead worker left behind."""
     ids = rows_to_requeue()

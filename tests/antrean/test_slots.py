@@ -1,4 +1,5 @@
 import datetime
+import io
 from collections import Counter
 
 import pytest
@@ -6,9 +7,13 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from antrean import availability
+from antrean.availability import State, days_for, slots_for
 from antrean.models import Booking, BookingSettings, Closure, OfficeService, OpeningHours, Slot
+from antrean.services import BookingError
 from antrean.slots import generate_slots
-from antrean.tasks import generate_slots_daily
+from antrean.tasks import SlotGenerationFailed, generate_slots_daily
+from ktpportal.models import JobRun, Office
 from tests.antrean.factories import book, make_booking_office
 from tests.factories import make_service_type
 
@@ -200,11 +205,77 @@ def test_command_refuses_an_unknown_office(db):
         call_command("generate_slots", "--office", "tidak-ada")
 
 
-def test_daily_task_fills_every_office_window(office, service):
-    BookingSettings.objects.filter(office=office).update(days_ahead=3)
+def test_daily_task_fills_every_office_window_and_one_day_beyond(office, service):
+    BookingSettings.objects.filter(office=office).update(days_ahead=2)
     generate_slots_daily()
-    assert set(per_day(office)) == {
-        MONDAY,
-        datetime.date(2026, 12, 22),
-        datetime.date(2026, 12, 23),
-    }
+    wednesday = datetime.date(2026, 12, 23)
+    assert set(per_day(office)) == {MONDAY, datetime.date(2026, 12, 22), wednesday}
+
+    # Made ahead, but not open: the pages and the booking check keep to the window.
+    assert [d.state for d in days_for(office=office, service_type=service)][:3] == [
+        State.OPEN,
+        State.OPEN,
+        State.NOT_OPEN,
+    ]
+    assert not any(
+        s.bookable for s in slots_for(office=office, service_type=service, day=wednesday)
+    )
+    early = Slot.objects.filter(starts_at__date=wednesday).first()
+    with pytest.raises(BookingError) as refused:
+        book(early, service)
+    assert refused.value.code == "not_open"
+
+
+def test_one_office_failing_leaves_the_others_their_new_day(service):
+    broken = make_booking_office(services=[service])
+    Office.objects.filter(pk=broken.pk).update(tz_name="Asia/Tidak_Ada")
+    office = make_booking_office(services=[service])
+
+    with pytest.raises(SlotGenerationFailed, match=broken.slug):
+        generate_slots_daily()
+
+    assert per_day(office)[MONDAY] == 12
+    assert not Slot.objects.filter(office=broken).exists()
+    run = JobRun.objects.get(name="generate-slots-daily")
+    assert run.last_failed_at == NOW and run.last_succeeded_at is None
+
+
+def test_the_command_reports_an_office_that_failed(service):
+    broken = make_booking_office(services=[service])
+    Office.objects.filter(pk=broken.pk).update(tz_name="Asia/Tidak_Ada")
+    office = make_booking_office(services=[service])
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=broken.slug):
+        call_command("generate_slots", "--days", "1", stdout=out)
+
+    assert f"{office.slug}: 12 created" in out.getvalue()
+
+
+class CountingCache:
+    """Django's cache, with its deletes counted."""
+
+    def __init__(self, cache):
+        self.cache, self.deletes = cache, 0
+
+    def delete(self, key):
+        self.deletes += 1
+        return self.cache.delete(key)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+def test_deleting_slots_drops_the_office_cache_once_not_per_slot(
+    office, monkeypatch, django_capture_on_commit_callbacks
+):
+    generate_slots(office=office, start=MONDAY, days=3)
+    Closure.objects.create(office=office, date=MONDAY, reason="Rapat")
+    counting = CountingCache(availability.cache)
+    monkeypatch.setattr(availability, "cache", counting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = generate_slots(office=office, start=MONDAY, days=3)
+
+    assert result.deleted == 12
+    assert counting.deletes == 2  # at once, for this transaction, and after its commit

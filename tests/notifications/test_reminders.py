@@ -9,9 +9,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from antrean.reminders import DAY_BEFORE, SAME_DAY, write_due_reminders
-from antrean.services import cancel_booking, check_in_booking
+from antrean.models import Closure
+from antrean.reminders import DAY_BEFORE, LEASE, SAME_DAY, due_batches, write_due_reminders
+from antrean.services import cancel_booking, check_in_booking, reschedule_booking
+from antrean.slots import generate_slots
 from ktpportal.celery import app as celery_app
+from ktpportal.models import JobRun
 from ktpportal.notifications.models import Notification, State
 from tests.antrean.factories import book, make_booking_office, slot_at
 from tests.factories import make_service_type
@@ -161,3 +164,122 @@ def test_the_beat_scan_hands_out_batches_that_write_each_reminder_once(visit, mo
             f"booking:{silent.pk}:reminder-day-before:email",
         ]
     )
+
+
+# --- The stored due time: what keeps it right, and what the scan reads -----------------
+
+
+def _due_at(booking):
+    booking.refresh_from_db(fields=["next_reminder_at"])
+    return booking.next_reminder_at
+
+
+def test_each_booking_stores_when_its_next_reminder_is_due(visit):
+    consenting, silent, cancelled = visit
+
+    assert _due_at(consenting) == DAY_BEFORE_AT
+    assert _due_at(cancelled) is None
+    _run_at(DAY_BEFORE_AT)
+    assert _due_at(consenting) == SAME_DAY_AT
+    _run_at(SAME_DAY_AT)
+    assert _due_at(consenting) is None
+    with time_machine.travel(SAME_DAY_AT + datetime.timedelta(minutes=30), tick=False):
+        check_in_booking(booking=silent)
+    assert _due_at(silent) is None
+
+
+def test_a_moved_visit_is_reminded_at_its_own_moments(visit):
+    consenting, _, _ = visit
+    later = slot_at(consenting.office, datetime.date(2026, 12, 3), 10)  # Thursday 10.00 WIT
+    with time_machine.travel(BOOKED_AT + datetime.timedelta(hours=1), tick=False):
+        reschedule_booking(booking=consenting, new_slot=later)
+
+    assert _due_at(consenting) == DAY_BEFORE_AT + datetime.timedelta(days=1)
+    assert _run_at(DAY_BEFORE_AT) == 1  # only the visit that stayed on Wednesday
+    assert _run_at(DAY_BEFORE_AT + datetime.timedelta(days=1)) == 2
+    assert f"booking:{consenting.pk}:reminder-day-before:1:sms" in _written()
+
+
+def test_a_new_reminder_time_moves_the_stored_due_time(visit):
+    consenting, _, _ = visit
+    settings = consenting.office.booking_settings
+    settings.reminder_time = datetime.time(17, 30)
+    settings.save()
+
+    assert _due_at(consenting) == datetime.datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+
+
+def test_no_reminder_for_a_slot_the_office_switched_off(visit):
+    consenting, silent, _ = visit
+    office = consenting.office
+    with time_machine.travel(BOOKED_AT + datetime.timedelta(hours=1), tick=False):
+        Closure.objects.create(office=office, date=datetime.date(2026, 12, 2), reason="Banjir")
+        generate_slots(office=office, start=datetime.date(2026, 12, 1), days=2)
+    consenting.slot.refresh_from_db()
+    assert not consenting.slot.is_active
+    assert _due_at(consenting) is None
+
+    assert _run_at(DAY_BEFORE_AT) == 0
+    assert _run_at(SAME_DAY_AT) == 0
+    assert _written() == []
+
+
+def test_a_slot_switched_on_again_gets_its_reminders_back(visit):
+    consenting, silent, _ = visit
+    office = consenting.office
+    with time_machine.travel(BOOKED_AT + datetime.timedelta(hours=1), tick=False):
+        closure = Closure.objects.create(
+            office=office, date=datetime.date(2026, 12, 2), reason="Banjir"
+        )
+        generate_slots(office=office, start=datetime.date(2026, 12, 1), days=2)
+        closure.delete()
+        generate_slots(office=office, start=datetime.date(2026, 12, 1), days=2)
+
+    assert _due_at(consenting) == DAY_BEFORE_AT
+    assert _run_at(DAY_BEFORE_AT) == 2
+
+
+def test_a_batch_whose_task_was_lost_is_handed_out_again_after_its_lease(visit):
+    consenting, silent, _ = visit
+    handed = list(due_batches(DAY_BEFORE_AT))  # leased, but no task ever writes them
+    assert sorted(handed[0]) == sorted([consenting.pk, silent.pk])
+
+    assert _run_at(DAY_BEFORE_AT + LEASE - SECOND) == 0
+    assert _run_at(DAY_BEFORE_AT + LEASE) == 2
+
+
+def test_a_booking_never_written_stops_being_handed_out_when_its_visit_begins(visit):
+    consenting, silent, _ = visit
+    visit_starts = consenting.slot.starts_at
+    for moment in (DAY_BEFORE_AT, SAME_DAY_AT):
+        list(due_batches(moment))  # handed out, and every task lost
+
+    assert _run_at(visit_starts + SECOND) == 0
+    assert _due_at(consenting) is None and _due_at(silent) is None
+    assert list(due_batches(visit_starts + LEASE)) == []
+
+
+def test_a_scan_stopped_after_a_batch_leaves_the_rest_for_the_next_one(visit, monkeypatch):
+    from antrean import reminders
+
+    consenting, silent, _ = visit
+    monkeypatch.setattr(reminders, "BATCH_SIZE", 1)
+    scan = due_batches(DAY_BEFORE_AT)
+    first = next(scan)
+    scan.close()  # as a time limit would stop it, between batches
+    assert _due_at(consenting if first == [consenting.pk] else silent) == DAY_BEFORE_AT + LEASE
+
+    with time_machine.travel(DAY_BEFORE_AT + datetime.timedelta(minutes=5), tick=False):
+        assert write_due_reminders() == 1  # the one the first scan did not reach
+
+
+def test_the_beat_scan_records_its_run(visit, monkeypatch):
+    from antrean import reminders
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    with time_machine.travel(DAY_BEFORE_AT, tick=False):
+        reminders.send_due_reminders.delay()
+
+    run = JobRun.objects.get(name="send-due-reminders")
+    assert run.last_succeeded_at == DAY_BEFORE_AT
+    assert run.last_summary == "2 bookings handed out"

@@ -7,11 +7,14 @@ from ktpportal.models import Office
 class Command(BaseCommand):
     help = (
         "Make booking slots ahead of time for every active office (or one), from each "
-        "office's own today, over its booking window or --days days. Safe to run again."
+        "office's own today, over its booking window and one day beyond, or --days days. "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, help="days ahead (default: each office's window)")
+        parser.add_argument(
+            "--days", type=int, help="days ahead (default: each office's window + 1)"
+        )
         parser.add_argument("--office", metavar="SLUG", help="only this office")
 
     def handle(self, *args, days=None, office=None, **options):
@@ -19,5 +22,8 @@ class Command(BaseCommand):
             raise CommandError("--days must be between 1 and 366.")
         if office and not Office.objects.active().filter(slug=office).exists():
             raise CommandError(f"No active office with slug {office!r}.")
-        for slug, summary in generate_all(days=days, office_slug=office).items():
-            self.stdout.write(f"{slug}: {summary}")
+        results, failed = generate_all(days=days, office_slug=office)
+        for slug, result in results.items():
+            self.stdout.write(f"{slug}: {result}")
+        if failed:
+            raise CommandError(f"No slots generated for {', '.join(failed)} (see the log).")
