@@ -205,13 +205,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # forever. The worker's own wait for messages (BRPOP in its event loop) is not bound by it.
     "socket_timeout": REDIS_TIMEOUT,
 }
-# Queueing from a citizen's request gives up within about two REDIS_TIMEOUTs: one retry, at
-# once, covers a connection Redis closed since (a restart). A message that could not be
-# queued stays pending in the outbox, and the every-minute requeue task sends it later.
+# Queueing from a citizen's request gives up within one REDIS_TIMEOUT (connecting) plus one
+# (the answer), and is not retried: a message that could not be queued stays pending in the
+# outbox and the every-minute requeue task sends it later, so a retry would only make the
+# citizen wait twice as long for a Redis that is not there.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
+    "max_retries": 0,
     "interval_start": 0,
     "interval_step": 0,
     "interval_max": 0,
