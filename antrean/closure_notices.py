@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from antrean.calendar_rules import plan_days
 from antrean.models import Booking, RescheduleLink
+from ktpportal.jobs import queue_after_commit
 from ktpportal.models import Office
 from ktpportal.notifications.services import notify_citizen
 
@@ -87,19 +88,7 @@ def announce(*, office: Office) -> None:
     commits."""
     from antrean.tasks import send_closure_notices
 
-    office_id = office.pk
-
-    def queue():
-        try:
-            send_closure_notices.delay(office_id)
-        except Exception as exc:
-            # The switch-off stands; the beat scan finds these bookings within minutes.
-            logger.warning(
-                "closure notices left to the beat scan",
-                extra={"office_id": office_id, "error": f"{type(exc).__name__}: {exc}"},
-            )
-
-    transaction.on_commit(queue)
+    queue_after_commit(send_closure_notices, office.pk, left_to="the closure notices' beat scan")
 
 
 def queue_due_notices(*, office_id: int | None = None, now: datetime.datetime | None = None) -> int:

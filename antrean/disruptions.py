@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 
 from antrean import availability
 from antrean.models import Booking, Disruption
+from ktpportal.jobs import queue_after_commit
 from ktpportal.models import Office
 from ktpportal.notifications.models import Notification
 from ktpportal.notifications.services import notify_citizen
@@ -60,17 +61,9 @@ def save_disruption(*, disruption: Disruption, by=None, resend: bool = False) ->
 def _announce(disruption_id: int) -> None:
     from antrean.tasks import send_disruption_notices
 
-    def queue():
-        try:
-            send_disruption_notices.delay(disruption_id)
-        except Exception as exc:
-            # The notice is posted; the beat scan sends it within minutes.
-            logger.warning(
-                "disruption notices left to the beat scan",
-                extra={"disruption_id": disruption_id, "error": f"{type(exc).__name__}: {exc}"},
-            )
-
-    transaction.on_commit(queue)
+    queue_after_commit(
+        send_disruption_notices, disruption_id, left_to="the disruption notices' beat scan"
+    )
 
 
 def upcoming(office: Office) -> list[Disruption]:

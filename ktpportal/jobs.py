@@ -13,6 +13,7 @@ import functools
 import logging
 import time
 
+from django.db import transaction
 from django.utils import timezone
 
 from ktpportal.models import JobRun
@@ -54,3 +55,21 @@ def periodic_job(name: str):
         return run
 
     return decorate
+
+
+def queue_after_commit(task, *args, left_to: str) -> None:
+    """Queue `task(*args)` once the current transaction commits. A broker that cannot take
+    it is logged, not raised: what was committed stands, and `left_to` (the beat scan that
+    reads what is due from the rows) does the work within minutes instead."""
+
+    def queue():
+        try:
+            task.delay(*args)
+        except Exception as exc:
+            logger.warning(
+                "task left to %s",
+                left_to,
+                extra={"task": task.name, "error": f"{type(exc).__name__}: {exc}"},
+            )
+
+    transaction.on_commit(queue)

@@ -1,7 +1,11 @@
 """Antrean rows for the core tests: an office with settings, hours and services."""
 
+import contextlib
 import datetime
+import threading
 import uuid
+
+from django.db import connection, transaction
 
 from antrean.models import BookingSettings, OfficeService, OpeningHours, Slot
 from antrean.services import book_slot
@@ -56,3 +60,25 @@ def book(slot, service_type, *, nik=None, token=None, **fields):
         submission_token=token or uuid.uuid4(),
         **fields,
     )
+
+
+@contextlib.contextmanager
+def slot_held(slot: Slot):
+    """Another transaction holds the slot's row lock (a crowd on it) until the block ends."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_slot():
+        with transaction.atomic():
+            Slot.objects.select_for_update().get(pk=slot.pk)
+            locked.set()
+            release.wait(20)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_slot)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        yield
+    finally:
+        release.set()
+        holder.join()

@@ -2,17 +2,16 @@
 
 import datetime
 import re
-import threading
 import uuid
 
 import pytest
 import time_machine
-from django.db import connection, transaction
 from django.urls import reverse
 
 from antrean.models import Booking, Closure, Slot
 from ktpportal.models import Citizen
 from tests.antrean.conftest import VISIT_DAY, make_booking, make_slot, open_office
+from tests.antrean.factories import slot_held
 from tests.factories import VALID_NIK, VALID_NIK_FEMALE, make_service_type
 
 pytestmark = pytest.mark.django_db
@@ -370,23 +369,8 @@ def test_a_seat_locked_too_long_gives_the_busy_page(client, slot, service):
     Retry-After, and nothing saved (not even the citizen)."""
     url = book_url(slot, service)
     data = form_data(client, url)
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_slot():
-        with transaction.atomic():
-            Slot.objects.select_for_update().get(pk=slot.pk)
-            locked.set()
-            release.wait(20)
-        connection.close()
-
-    holder = threading.Thread(target=hold_the_slot)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with slot_held(slot):
         response = client.post(url, data)
-    finally:
-        release.set()
-        holder.join()
     assert response.status_code == 429
     assert response["Retry-After"].isdigit()
     assert "Sedang ramai" in response.text

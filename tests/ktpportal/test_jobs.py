@@ -1,6 +1,6 @@
 import pytest
 
-from ktpportal.jobs import periodic_job
+from ktpportal.jobs import periodic_job, queue_after_commit
 from ktpportal.models import JobRun
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +36,27 @@ def test_a_job_that_fails_records_the_failure_and_keeps_the_last_success():
     assert run.last_failed_at is not None
     assert run.last_failed_at >= run.last_started_at
     assert run.last_succeeded_at == succeeded
+
+
+class _BrokerGone:
+    """A task whose broker cannot be reached (Celery's side, not ours)."""
+
+    name = "tests.broker_gone"
+
+    def __init__(self):
+        self.tried = []
+
+    def delay(self, *args):
+        self.tried.append(args)
+        raise ConnectionError("broker unreachable")
+
+
+def test_a_task_queued_after_commit_with_the_broker_gone_is_left_to_the_scan(
+    django_capture_on_commit_callbacks, caplog
+):
+    task = _BrokerGone()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_after_commit(task, 7, left_to="the test's scan")
+        assert task.tried == []  # nothing before the commit
+    assert task.tried == [(7,)]
+    assert "task left to the test's scan" in caplog.text

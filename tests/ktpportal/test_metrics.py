@@ -19,10 +19,11 @@ from django.urls import reverse
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
-from antrean.models import Booking, Slot
+from antrean.models import Booking
 from ktpportal.jobs import periodic_job
 from ktpportal.notifications.models import Channel, Notification, State
 from tests.antrean.conftest import NOW, VISIT_DAY, make_booking, make_slot, open_office
+from tests.antrean.factories import slot_held
 from tests.factories import VALID_NIK, VALID_NIK_FEMALE, make_nik, make_service_type
 
 pytestmark = pytest.mark.django_db
@@ -229,23 +230,8 @@ def test_a_seat_too_busy_to_lock_is_counted_as_busy(client, metrics_on, office, 
         url = book_url(slot, service)
         form = booking_form(client, url)
         before = samples(scrape(client))
-        locked, release = threading.Event(), threading.Event()
-
-        def hold_the_slot():
-            with transaction.atomic():
-                Slot.objects.select_for_update().get(pk=slot.pk)
-                locked.set()
-                release.wait(20)
-            connection.close()
-
-        holder = threading.Thread(target=hold_the_slot)
-        holder.start()
-        try:
-            assert locked.wait(10)
+        with slot_held(slot):
             assert client.post(url, form).status_code == 429
-        finally:
-            release.set()
-            holder.join()
     after = samples(scrape(client))
     labels = {"view": "antrean:book", "outcome": "busy"}
     name = "ktpportal_booking_outcomes_total"
