@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 
 from antrean.models import Booking, BookingSettings
 from dokumen.checklist import checklist_for
-from ktpportal.jobs import periodic_job
+from ktpportal.jobs import Deadline, periodic_job
 from ktpportal.notifications.models import Notification
 from ktpportal.notifications.services import notify_citizen
 
@@ -265,16 +265,21 @@ _SOFT_LIMIT, _HARD_LIMIT = settings.CELERY_JOB_TIME_LIMITS["send-due-reminders"]
 
 @shared_task(ignore_result=True, soft_time_limit=_SOFT_LIMIT, time_limit=_HARD_LIMIT)
 @periodic_job("send-due-reminders")
-def send_due_reminders() -> str:
-    """Beat, every five minutes: hand out what is due, in batches of ids. Stopped by its
-    time limit, it leaves every batch handed out so far leased and queued; the next scan
-    goes on with the rest."""
+def send_due_reminders(budget: float | None = None) -> str:
+    """Beat, every five minutes: hand out what is due, in batches of ids. Out of time
+    (`budget` seconds, by default its soft limit less a tenth) it stops between batches,
+    leaving every batch handed out so far leased and queued; the next scan goes on."""
+    deadline = Deadline.for_job("send-due-reminders", budget)
     handed = 0
+    scan = due_batches(timezone.now())
     try:
-        for ids in due_batches(timezone.now()):
+        for ids in scan:
             write_reminders.delay(ids)
             handed += len(ids)
+            if deadline.passed():
+                raise deadline.stop(f"{handed} bookings handed out")
     finally:
+        scan.close()
         if handed:
             logger.info("reminder batches queued", extra={"bookings": handed})
     return f"{handed} bookings handed out"

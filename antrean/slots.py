@@ -21,6 +21,7 @@ from antrean import availability, closure_notices, reminders
 from antrean.calendar_rules import plan_days
 from antrean.models import Booking, BookingSettings, OfficeService, Slot
 from antrean.services import flag_bookings
+from ktpportal.jobs import Deadline
 from ktpportal.models import Office
 
 logger = logging.getLogger(__name__)
@@ -153,12 +154,13 @@ def days_to_generate(settings: BookingSettings) -> int:
 
 
 def generate_all(
-    *, days: int | None = None, office_slug: str | None = None
+    *, days: int | None = None, office_slug: str | None = None, deadline: Deadline | None = None
 ) -> tuple[dict[str, GenerateResult], list[str]]:
     """Generate for every active office from its own today, over `days` or its window and
     one day beyond. Each office in its own transaction: one that fails is logged and left as
     it was, and the others still get their days. Returns each office's result and the slugs
-    of those that failed."""
+    of those that failed. Past `deadline` it stops after the office in hand (OutOfTime); the
+    offices done keep their days and the next run does the rest."""
     offices = Office.objects.active().order_by("pk")
     if office_slug:
         offices = offices.filter(slug=office_slug)
@@ -175,4 +177,6 @@ def generate_all(
         except Exception:
             logger.exception("slots not generated", extra={"office": office.slug})
             failed.append(office.slug)
+        if deadline is not None and deadline.passed():
+            raise deadline.stop(f"{len(results)} offices done, {len(failed)} failed")
     return results, failed

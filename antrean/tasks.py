@@ -5,7 +5,7 @@ from django.conf import settings
 
 from antrean import closure_notices, disruptions
 from antrean.slots import generate_all
-from ktpportal.jobs import periodic_job
+from ktpportal.jobs import Deadline, periodic_job
 
 logger = logging.getLogger(__name__)
 
@@ -18,11 +18,11 @@ class SlotGenerationFailed(Exception):
 
 @shared_task(ignore_result=True, soft_time_limit=_SOFT_LIMIT, time_limit=_HARD_LIMIT)
 @periodic_job("generate-slots-daily")
-def generate_slots_daily() -> str:
+def generate_slots_daily(budget: float | None = None) -> str:
     """Open the next day of the booking window at every office, a day before it opens
     (beat, once a day, after midnight in all three zones). Idempotent, so a missed, repeated
     or interrupted run does no harm: the next one makes what is missing."""
-    results, failed = generate_all()
+    results, failed = generate_all(deadline=Deadline.for_job("generate-slots-daily", budget))
     for slug, result in results.items():
         logger.info("slots generated", extra={"office": slug, "summary": str(result)})
     summary = (

@@ -13,6 +13,7 @@ import functools
 import logging
 import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -73,3 +74,37 @@ def queue_after_commit(task, *args, left_to: str) -> None:
             )
 
     transaction.on_commit(queue)
+
+
+class OutOfTime(Exception):
+    """A long job used its time and stopped between batches. What it committed stays; the
+    next run goes on from there. Raised so that the run is recorded as failed: a backlog
+    that takes several runs is seen, not hidden."""
+
+
+class Deadline:
+    """When a long job stops itself, between batches, before its soft time limit.
+
+    Celery's soft limit raises wherever the job happens to be, also while a statement waits
+    on the database, which leaves the connection unusable for recording the run. The
+    limit stays as the backstop; the job checks `passed()` after each batch."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._at = time.monotonic() + seconds
+
+    @classmethod
+    def for_job(cls, name: str, budget: float | None = None) -> "Deadline":
+        """`budget` seconds, or the job's soft limit (CELERY_JOB_TIME_LIMITS) less a tenth."""
+        if budget is None:
+            soft, _hard = settings.CELERY_JOB_TIME_LIMITS[name]
+            budget = soft - max(soft / 10, 5)
+        return cls(budget)
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self._at
+
+    def stop(self, done: str) -> OutOfTime:
+        return OutOfTime(
+            f"stopped after {self.seconds:g} s, the rest left for the next run: {done}"
+        )

@@ -13,6 +13,7 @@ from antrean.models import Booking, BookingSettings, Closure, OfficeService, Ope
 from antrean.services import BookingError
 from antrean.slots import generate_slots
 from antrean.tasks import SlotGenerationFailed, generate_slots_daily
+from ktpportal.jobs import OutOfTime
 from ktpportal.models import JobRun, Office
 from tests.antrean.factories import book, make_booking_office
 from tests.factories import make_service_type
@@ -279,3 +280,17 @@ def test_deleting_slots_drops_the_office_cache_once_not_per_slot(
 
     assert result.deleted == 12
     assert counting.deletes == 2  # at once, for this transaction, and after its commit
+
+
+def test_generation_out_of_time_stops_between_offices_and_the_next_run_goes_on(service):
+    first = make_booking_office(services=[service])
+    second = make_booking_office(services=[service])
+
+    with pytest.raises(OutOfTime):
+        generate_slots_daily(budget=0)  # no time: one office, then it stops
+
+    assert per_day(first)[MONDAY] == 12  # offices are generated in id order
+    assert not Slot.objects.filter(office=second).exists()
+    assert JobRun.objects.get(name="generate-slots-daily").last_succeeded_at is None
+    generate_slots_daily()
+    assert per_day(first)[MONDAY] == per_day(second)[MONDAY] == 12

@@ -14,6 +14,7 @@ from antrean.reminders import DAY_BEFORE, LEASE, SAME_DAY, due_batches, write_du
 from antrean.services import cancel_booking, check_in_booking, reschedule_booking
 from antrean.slots import generate_slots
 from ktpportal.celery import app as celery_app
+from ktpportal.jobs import OutOfTime
 from ktpportal.models import JobRun
 from ktpportal.notifications.models import Notification, State
 from tests.antrean.factories import book, make_booking_office, slot_at
@@ -283,3 +284,22 @@ def test_the_beat_scan_records_its_run(visit, monkeypatch):
     run = JobRun.objects.get(name="send-due-reminders")
     assert run.last_succeeded_at == DAY_BEFORE_AT
     assert run.last_summary == "2 bookings handed out"
+
+
+def test_a_scan_out_of_time_stops_between_batches_and_the_next_one_goes_on(visit, monkeypatch):
+    from antrean import reminders
+
+    def reminded() -> set[str]:
+        return {key.split(":")[1] for key in _written()}
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setattr(reminders, "BATCH_SIZE", 1)
+    with time_machine.travel(DAY_BEFORE_AT, tick=False), pytest.raises(OutOfTime):
+        reminders.send_due_reminders(budget=0)  # no time: one batch, then it stops
+    run = JobRun.objects.get(name="send-due-reminders")
+    assert run.last_failed_at == DAY_BEFORE_AT and run.last_succeeded_at is None
+    assert len(reminded()) == 1
+
+    with time_machine.travel(DAY_BEFORE_AT + datetime.timedelta(minutes=5), tick=False):
+        reminders.send_due_reminders()
+    assert len(reminded()) == 2
