@@ -291,7 +291,7 @@ def transfer(
             ticket=ticket,
             staff=staff,
             counter=counter,
-            detail=" / ".join(where) + ("" if keep_place else _(" (antre dari belakang)")),
+            detail=" / ".join(where if keep_place else [*where, _("antre dari belakang")]),
         )
         board.changed(office)
     return ticket

@@ -213,7 +213,7 @@ def test_transfer_to_another_service_keeps_the_number_and_its_place_or_not(
     transfer(ticket=second, counter=counter, staff=staff, to_service=other, keep_place=False)
     assert [called(data_desk, staff), called(data_desk, staff)] == ["B-001", "A-002"]
     event = VisitEvent.objects.filter(ticket=second, kind=EventKind.TRANSFERRED).get()
-    assert event.detail == "Perubahan data (antre dari belakang)"
+    assert event.detail == "Perubahan data / antre dari belakang"
 
 
 def test_a_ticket_transferred_to_a_counter_is_called_there_only(
