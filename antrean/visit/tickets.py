@@ -195,13 +195,22 @@ def estimate(ticket: Ticket, *, now: datetime.datetime) -> datetime.datetime:
 
 def send_heads_ups(ticket: Ticket, *, now: datetime.datetime) -> None:
     """After a call in this ticket's service: the waiting tickets now at most
-    HEADS_UP_AHEAD places from the front that asked for it get their message, once (a
-    conditional update marks each before its message is written)."""
+    HEADS_UP_AHEAD places from the front that asked for it get their message, once. Each is
+    locked and marked before its message is written; one another counter holds right now
+    (it is being called) is passed over rather than waited for, so two calls at once
+    never wait on each other's tickets."""
     front = list(waiting_in_order(ticket)[: HEADS_UP_AHEAD + 1])
-    due = Ticket.objects.filter(pk__in=front, wants_heads_up=True, heads_up_sent_at=None)
-    for waiting in due.select_related("office", "service_type"):
-        if Ticket.objects.filter(pk=waiting.pk, heads_up_sent_at=None).update(heads_up_sent_at=now):
-            send_short_message(waiting, "visit_heads_up", "heads-up", {})
+    due = (
+        Ticket.objects.filter(
+            pk__in=front, state=Ticket.State.WAITING, wants_heads_up=True, heads_up_sent_at=None
+        )
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("office")
+    )
+    for waiting in due:
+        waiting.heads_up_sent_at = now
+        waiting.save(update_fields=["heads_up_sent_at"])
+        send_short_message(waiting, "visit_heads_up", "heads-up", {})
 
 
 def send_short_message(ticket: Ticket, kind: str, event: str, context: dict) -> None:

@@ -15,6 +15,7 @@ from antrean.services import BookingError, cancel_booking
 from antrean.visit.arrival import check_in, issue_walk_in
 from antrean.visit.counter import call_next, finish
 from antrean.visit.errors import VisitError
+from ktpportal.notifications.models import Notification
 from tests.antrean.visit.conftest import NOW, VISIT_DAY, booked, make_office
 from tests.factories import make_service_type, make_staff
 
@@ -93,8 +94,16 @@ def together(jobs):
 
 def test_twenty_counters_calling_two_hundred_tickets_call_each_exactly_once(office, service, staff):
     with time_machine.travel(VISIT_MORNING, tick=True):
-        for _ in range(200):
-            issue_walk_in(office=office, service_type=service, staff=staff)
+        for n in range(200):
+            # Half of them asked to be told when five away: those messages are written by
+            # the calls too, without two calls waiting on each other's tickets.
+            issue_walk_in(
+                office=office,
+                service_type=service,
+                staff=staff,
+                phone="081234567890" if n % 2 else "",
+                wants_heads_up=bool(n % 2),
+            )
         counters = [Counter.objects.create(office=office, number=n) for n in range(1, 21)]
 
         def work(counter):
@@ -115,6 +124,7 @@ def test_twenty_counters_calling_two_hundred_tickets_call_each_exactly_once(offi
         results, errors = together([work(counter) for counter in counters])
 
     assert errors == []
+    assert all(isinstance(per_counter, list) for per_counter in results), results
     served = [pk for per_counter in results for pk in per_counter]
     assert len(served) == len(set(served)) == 200
     calls = Tally(
@@ -122,6 +132,11 @@ def test_twenty_counters_calling_two_hundred_tickets_call_each_exactly_once(offi
     )
     assert len(calls) == 200 and set(calls.values()) == {1}
     assert Ticket.objects.filter(state=Ticket.State.DONE).count() == 200
+    # Told once each; a ticket called before any call found it waiting five away (twenty
+    # counters move the queue twenty at a time) needed no message.
+    told = Ticket.objects.filter(heads_up_sent_at__isnull=False)
+    assert not told.filter(wants_heads_up=False).exists()
+    assert Notification.objects.filter(kind="visit_heads_up").count() == told.count() > 0
     # The work was shared, not done by one counter while the others waited.
     assert sum(1 for per_counter in results if per_counter) > 1
 
