@@ -8,6 +8,7 @@ berikutnya" at the same moment each get a different ticket without waiting on ea
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import OperationalError, transaction
@@ -28,6 +29,7 @@ _AT_COUNTER = (Ticket.State.CALLED, Ticket.State.SERVING)
 def _busy_as_refusal(step):
     """A crowd on the same rows is "try again", never a 500 (as for booking)."""
 
+    @functools.wraps(step)
     def run(**kwargs):
         try:
             return step(**kwargs)
@@ -36,7 +38,6 @@ def _busy_as_refusal(step):
                 raise refusal("busy") from None
             raise
 
-    run.__name__, run.__doc__ = step.__name__, step.__doc__
     return run
 
 
