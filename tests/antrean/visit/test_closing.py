@@ -19,6 +19,7 @@ from ktpportal.celery import app as celery_app
 from ktpportal.models import JobRun
 from tests.antrean.factories import book
 from tests.antrean.visit.conftest import NOW, VISIT_DAY, at, booked, make_office, slot_for
+from tests.factories import make_staff
 
 SECOND = datetime.timedelta(seconds=1)
 
@@ -30,6 +31,8 @@ def test_a_booking_not_checked_in_is_a_no_show_at_closing_in_the_offices_zone(
     office = make_office(service, regency_code=regency)
     booking = booked(office, service, 14)
     nik = booking.citizen.nik
+    clock.move_to(at(office, 14, 30))
+    ticket = issue_walk_in(office=office, service_type=service, staff=make_staff(office))
 
     clock.move_to(at(office, 15) - SECOND)
     end_days()
@@ -42,6 +45,14 @@ def test_a_booking_not_checked_in_is_a_no_show_at_closing_in_the_offices_zone(
     assert (booking.status, booking.next_reminder_at) == (Booking.Status.NO_SHOW, None)
     event = VisitEvent.objects.get(booking=booking, kind=EventKind.NO_SHOW)
     assert event.at == at(office, 15)
+    # The queue is served for an hour after closing; then the ticket still waiting has left.
+    assert Ticket.objects.get(pk=ticket.pk).state == Ticket.State.WAITING
+    clock.move_to(at(office, 16) - SECOND)
+    end_days()
+    assert Ticket.objects.get(pk=ticket.pk).state == Ticket.State.WAITING
+    clock.move_to(at(office, 16))
+    assert end_days().tickets_left == 1
+    assert Ticket.objects.get(pk=ticket.pk).state == Ticket.State.LEFT
     # The NIK is free to book the same service again.
     clock.move_to(NOW + datetime.timedelta(days=1))
     again = book(slot_for(office, 9, day=VISIT_DAY + datetime.timedelta(days=1)), service, nik=nik)
