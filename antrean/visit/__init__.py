@@ -7,7 +7,8 @@ these modules, split by journey:
 - `closing`: the beat job that ends every booking and ticket whose day is over;
 - `noshow`: the office's rule for citizens who often do not come;
 - `board` and `figures`: what the display board and the day's figures read;
-- `tickets`, `events`, `days`, `errors`: what they share.
+- `tickets`, `events`, `days`, `errors`: what they share;
+- `admin`: counters and settings for office admins, tickets and events to read.
 
 Each service takes keyword arguments, runs in one transaction and raises VisitError with a
 message staff can act on (Indonesian msgid). The database keeps what must never break:

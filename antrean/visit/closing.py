@@ -1,4 +1,4 @@
-"""Every booking and every ticket ends (docs/visit-day.md, "Every state ends").
+"""Every booking and every ticket ends (docs/visit-day.md, "States, and how each ends").
 
 A booking still active when its day is over becomes a no-show, so that it stops holding
 the citizen's one active booking for the service (the partial unique index) and the
