@@ -240,7 +240,7 @@ class BookingAdmin(OfficeScopedAdmin):
         done = failed = 0
         for booking in queryset:
             try:
-                service(booking=booking)
+                service(booking=booking, by=request.user)
             except services.BookingError:
                 failed += 1
             else:
@@ -407,3 +407,7 @@ class DisruptionAdmin(OfficeScopedAdmin):
                 ),
                 messages.INFO,
             )
+
+
+# The visit day's models (counters, its settings, tickets and events) have their own module.
+from antrean.visit import admin as _visit_admin  # noqa: E402, F401

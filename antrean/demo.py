@@ -1,11 +1,20 @@
-"""Demo data for `manage.py seed_demo`: booking settings, hours, services, a closure and
-slots for every office. Rows staff already have are left alone."""
+"""Demo data for `manage.py seed_demo`: booking settings, hours, services (with ticket
+letters and walk-in quotas), a closure, slots and three counters for every office. Rows
+staff already have are left alone."""
 
 import datetime
 
 from django.utils import timezone
 
-from antrean.models import BookingSettings, Closure, OfficeService, OpeningHours, Weekday
+from antrean.models import (
+    BookingSettings,
+    Closure,
+    Counter,
+    OfficeService,
+    OpeningHours,
+    VisitSettings,
+    Weekday,
+)
 from antrean.slots import generate_slots
 from ktpportal.models import Office, ServiceType, StaffRole
 from ktpportal.seed import grant
@@ -17,6 +26,10 @@ DEMO_HOURS = {
     **{day: (MORNING, AFTERNOON_END, NOON, datetime.time(13)) for day in range(Weekday.FRIDAY)},
     Weekday.FRIDAY: (MORNING, AFTERNOON_END, datetime.time(11, 30), datetime.time(13)),
 }
+
+
+DEMO_COUNTERS = 3
+DEMO_WALK_INS = 10
 
 
 def _next_weekday(today: datetime.date, weekday: int) -> datetime.date:
@@ -37,6 +50,16 @@ def grant_permissions() -> None:
     )
     # Counter staff answer citizens' questions about the day, so they see the notices.
     grant(StaffRole.COUNTER, "antrean", ["view"], ["disruption"])
+    # The visit day: office admins run its rules and their counters; everyone reads the
+    # day's tickets (the counter pages themselves are staff views).
+    grant(StaffRole.COUNTER, "antrean", ["view"], ["counter", "ticket"])
+    grant(StaffRole.ADMIN, "antrean", ["view"], ["ticket", "visitevent"])
+    grant(
+        StaffRole.ADMIN,
+        "antrean",
+        ["view", "add", "change", "delete"],
+        ["counter", "visitsettings"],
+    )
 
 
 def seed(stdout) -> None:
@@ -56,7 +79,20 @@ def seed(stdout) -> None:
                 },
             )
         for service_type in services:
-            OfficeService.objects.get_or_create(office=office, service_type=service_type)
+            OfficeService.objects.get_or_create(
+                office=office,
+                service_type=service_type,
+                # Tickets A-001... for the services that record a new card in person, B for
+                # the rest; ten walk-ins a day each.
+                defaults={
+                    "ticket_letter": "A" if service_type.needs_biometrics else "B",
+                    "walk_in_quota": DEMO_WALK_INS,
+                },
+            )
+        VisitSettings.objects.get_or_create(office=office)
+        if not office.counters.exists():
+            for number in range(1, DEMO_COUNTERS + 1):
+                Counter.objects.create(office=office, number=number)
         today = timezone.localdate(timezone=office.tz)
         if not office.closures.exists():
             # A half day next Wednesday, so the date page shows how one looks.

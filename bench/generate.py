@@ -353,6 +353,7 @@ def due_reminders(*, offices: list[Office], count: int, seed: int) -> int:
                 office_id=new_slots[n // seats].office_id,
                 service_type_id=rng.choice(service_ids),
                 slot=new_slots[n // seats],
+                visit_starts_at=new_slots[n // seats].starts_at,
                 citizen=citizen,
                 full_name=citizen.full_name,
                 phone=citizen.phone,

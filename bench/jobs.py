@@ -166,7 +166,7 @@ def _bookings(*, offices, first_slot: int, count: int, citizens: int, upcoming: 
                 f"\t{rng.choice(services)}\t{slot_id}\t{citizen_id}\t{status}\tWarga Bench\t"
                 f"\twarga{citizen_id}@contoh.id\tf\tid\t{uuid.UUID(int=first_booking + n)}\tf\t\t0"
                 f"\t{generate._ts(created)}\t{generate._ts(created)}\t{cancelled}"
-                f"\t{generate._ts(due) if due else '\\N'}"
+                f"\t{generate._ts(due) if due else '\\N'}\t{generate._ts(starts_at)}"
             )
 
     with transaction.atomic():

@@ -191,6 +191,8 @@ CELERY_JOB_TIME_LIMITS = {
     "send-due-reminders": (240, 270),
     "generate-slots-daily": (1200, 1260),
     "purge-personal-data": (1800, 1860),
+    # Ends before beat queues the next run (every ten minutes).
+    "end-visit-days": (480, 540),
 }
 # Redis hands an unacknowledged message to another worker after this many seconds. It must
 # be longer than the slowest task and than any countdown (a countdown message waits
@@ -220,7 +222,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # Keep our logging (JSON lines, NIKs masked) in the worker instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Task modules that are not an app's tasks.py (which autodiscovery finds).
-CELERY_IMPORTS = ["antrean.reminders"]
+CELERY_IMPORTS = ["antrean.reminders", "antrean.visit.closing"]
 # Exactly one beat runs per deployment. Each periodic message expires before the next one
 # is due, so a worker that was down does not run a backlog of identical scans.
 CELERY_BEAT_SCHEDULE = {
@@ -257,6 +259,13 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "ktpportal.tasks.clear_expired_sessions",
         "schedule": crontab(minute=45, hour=18),
+    },
+    # Offices close at different times in three zones: every booking and ticket ends within
+    # ten minutes of its day's end (antrean.visit.closing).
+    "end-visit-days": {
+        "task": "antrean.visit.closing.end_visit_days",
+        "schedule": 600.0,
+        "options": {"expires": 590},
     },
 }
 

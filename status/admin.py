@@ -14,6 +14,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from antrean.visit.counter import application_initial
 from ktpportal.codes import normalize_code
 from ktpportal.models import ServiceType
 from ktpportal.nik import NIKFormField, normalize_nik, parse_nik
@@ -331,16 +332,8 @@ class ApplicationAdmin(OfficeScopedAdmin):
                 request, _("Kode booking tidak ditemukan di kantor Anda."), messages.WARNING
             )
             return {}
-        citizen = booking.citizen
-        return {
-            "booking_code": booking.code,
-            "nik": citizen.nik,
-            "full_name": citizen.full_name,
-            "phone": citizen.phone,
-            "email": citizen.email,
-            "office": booking.office_id,
-            "service_type": booking.service_type_id,
-        }
+        # What the citizen typed for this visit, not what their record held before it.
+        return application_initial(booking)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -1,9 +1,10 @@
 """Erase personal data the portal no longer needs (UU 27/2022: kept only as long as needed).
 
 Older than RETENTION_DAYS: applications that reached a final stage (handed over, refused,
-cancelled) with their timeline, bookings whose visit is over, messages in the outbox that
-are sent or given up, and staff login records (django-axes); then every citizen left with
-no booking and no application. An open application is never erased, nor its citizen.
+cancelled) with their timeline, queue tickets (with the visit day's events), bookings whose
+visit is over, messages in the outbox that are sent or given up, and staff login records
+(django-axes); then every citizen left with no booking and no application. An open
+application is never erased, nor its citizen.
 
 In batches, each deleted and committed on its own: a run stopped by its time limit or a
 killed worker keeps what it deleted, and the next run finds the rest again, as the oldest
@@ -25,7 +26,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from antrean.models import Booking
+from antrean.models import Booking, Ticket
 from ktpportal.models import Citizen
 from ktpportal.notifications.models import Notification, State
 from status.models import Application, StatusChange
@@ -37,6 +38,7 @@ BATCH_SIZE = 1000
 KINDS = [
     "applications",
     "status changes",
+    "tickets",
     "bookings",
     "notifications",
     "citizens",
@@ -81,6 +83,15 @@ def purge_batches(*, cutoff: datetime.datetime, dry_run: bool = False) -> Iterat
                 Application.objects.filter(pk__in=due).delete()
         yield "status changes", changed
         yield "applications", len(due)
+
+    # Queue tickets keep the phone a walk-in gave; a booked one goes with its booking too.
+    # Their events go with them, and with the bookings below.
+    for ids in _walk(Ticket, "issued_at", cutoff):
+        with transaction.atomic():
+            due = _due(Ticket, ids, Q(issued_at__lt=cutoff))
+            if not dry_run:
+                Ticket.objects.filter(pk__in=due).delete()
+        yield "tickets", len(due)
 
     bookings_due = Q(slot__ends_at__lt=cutoff)
     for ids in _walk(Booking, "created_at", cutoff):

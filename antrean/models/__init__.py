@@ -19,6 +19,15 @@ from antrean.models.office import (
     validate_whole_minute,
 )
 from antrean.models.slots import Slot, SlotQuerySet
+from antrean.models.tickets import (
+    EventKind,
+    Ticket,
+    TicketKind,
+    TicketPriority,
+    TicketState,
+    VisitEvent,
+)
+from antrean.models.visit import Counter, TicketSequence, VisitSettings, WalkInTally
 
 __all__ = [
     "Booking",
@@ -35,4 +44,15 @@ __all__ = [
     "SlotQuerySet",
     "Weekday",
     "validate_whole_minute",
+    # The visit day (docs/visit-day.md).
+    "Counter",
+    "EventKind",
+    "Ticket",
+    "TicketKind",
+    "TicketPriority",
+    "TicketSequence",
+    "TicketState",
+    "VisitEvent",
+    "VisitSettings",
+    "WalkInTally",
 ]

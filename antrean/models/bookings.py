@@ -53,6 +53,10 @@ class Booking(models.Model):
     next_reminder_at = models.DateTimeField(
         _("pengingat berikutnya"), null=True, blank=True, editable=False
     )
+    # The slot's start, kept on the booking (set when booked or moved; a slot's start never
+    # changes) so that the end-of-day scan (antrean.visit.closing) reads one office's active
+    # bookings whose visit has begun from one small partial index, without the slots.
+    visit_starts_at = models.DateTimeField(_("waktu kunjungan"), editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,7 +82,18 @@ class Booking(models.Model):
                 condition=Q(next_reminder_at__isnull=False),
                 name="antrean_booking_reminder_due",
             ),
+            # Only active bookings: what the end of a day still has to end.
+            models.Index(
+                fields=["office", "visit_starts_at", "id"],
+                condition=Q(status="active"),
+                name="antrean_booking_active_visit",
+            ),
         ]
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        if self.visit_starts_at is None:
+            self.visit_starts_at = self.slot.starts_at
+        super().save(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antrean.models.visit import LETTERS
 from antrean.window import BookingWindow
 from ktpportal.models import Office, ServiceType
 
@@ -116,6 +117,20 @@ class OfficeService(models.Model):
         help_text=_("Dipakai bila kursi tidak bersama; kosong = jumlah kursi di pengaturan."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    # The visit day (docs/visit-day.md): the series its tickets are numbered in, and how many
+    # people without a booking it takes a day.
+    ticket_letter = models.CharField(
+        _("huruf nomor antrean"),
+        max_length=1,
+        default="A",
+        choices=[(letter, letter) for letter in LETTERS],
+        help_text=_("Layanan dengan huruf yang sama berbagi satu urutan nomor: A-001, A-002 ..."),
+    )
+    walk_in_quota = models.PositiveSmallIntegerField(
+        _("kuota tanpa booking per hari"),
+        default=0,
+        help_text=_("Nomor antrean per hari bagi yang datang tanpa booking; 0 = tidak ada."),
+    )
 
     objects = OfficeServiceQuerySet.as_manager()
 
@@ -126,7 +141,11 @@ class OfficeService(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "service_type"], name="antrean_one_row_per_office_service"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(ticket_letter__in=LETTERS),
+                name="antrean_office_service_letter_a_to_z",
+            ),
         ]
 
     def __str__(self):

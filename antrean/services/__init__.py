@@ -6,7 +6,8 @@ service by a partial unique constraint, and one booking per form by a unique tok
 Python checks before them exist to give the citizen a message they can act on.
 
 The package is split by journey: `booking` (book, find), `manage` (reschedule, cancel),
-`counter` (check in, no-show, flag), and `seats`, what they share.
+`counter` (check in, no-show, flag), and `seats`, what they share. The visit day at the
+office (tickets, counters, the end of each day) is antrean.visit.
 """
 
 from antrean.services.booking import book_slot, find_booking

@@ -4,10 +4,10 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from antrean.models import Booking, Slot
+from antrean.models import Booking, EventKind, Slot
 from antrean.reminders import next_reminder_at, reminder_time_of
 from antrean.services.seats import (
     BookingError,
@@ -19,6 +19,8 @@ from antrean.services.seats import (
     take_seat,
     validate_full_name,
 )
+from antrean.visit import events
+from antrean.visit.noshow import no_show_wait
 from ktpportal.codes import normalize_code
 from ktpportal.models import ServiceType
 from ktpportal.nik import normalize_nik, parse_nik
@@ -50,6 +52,15 @@ def book_slot(
             bound_lock_waits()
             slot = Slot.objects.select_related("office").get(pk=slot.pk)
             check_slot(slot=slot, service_type=service_type)
+            now = timezone.now()
+            wait = no_show_wait(nik=nik, office=slot.office, now=now)
+            if wait is not None:
+                raise refusal(
+                    "no_show_wait",
+                    count=wait.count,
+                    days=wait.days,
+                    date=formats.date_format(wait.until, "j F Y"),
+                )
             phone, email = (phone or "").strip(), (email or "").strip()
             if not phone and not email:
                 raise ValidationError(
@@ -79,13 +90,14 @@ def book_slot(
                 sms_consent=sms_consent,
                 language=language,
                 submission_token=submission_token,
+                visit_starts_at=slot.starts_at,
             )
-            now = timezone.now()
             booking.next_reminder_at = next_reminder_at(
                 booking, reminder_time_of(slot.office), now, made_at=now
             )
             booking.full_clean(validate_unique=False, validate_constraints=False)
             booking.save()
+            events.record(EventKind.BOOKED, at=now, booking=booking)
             notify_booking(
                 booking, "booking_confirmed", f"booking:{booking.pk}:confirmed", with_calendar=True
             )

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from antrean.closure_notices import move_deadline
-from antrean.models import Booking, BookingSettings, Slot
+from antrean.models import Booking, BookingSettings, EventKind, Slot
 from antrean.reminders import next_reminder_at
 from antrean.services.seats import (
     bound_lock_waits,
@@ -19,6 +19,7 @@ from antrean.services.seats import (
     refusal,
     take_seat,
 )
+from antrean.visit import events
 
 
 def reschedule_booking(*, booking: Booking, new_slot: Slot) -> Booking:
@@ -55,6 +56,7 @@ def reschedule_booking(*, booking: Booking, new_slot: Slot) -> Booking:
                 take_seat(new_slot)
                 free_seat(old_slot_id, booking.office)
             booking.slot = new_slot
+            booking.visit_starts_at = new_slot.starts_at
             booking.reschedule_count = F("reschedule_count") + 1
             booking.needs_attention = False
             booking.attention_reason = ""
@@ -63,6 +65,7 @@ def reschedule_booking(*, booking: Booking, new_slot: Slot) -> Booking:
             booking.save(
                 update_fields=[
                     "slot",
+                    "visit_starts_at",
                     "reschedule_count",
                     "needs_attention",
                     "attention_reason",
@@ -97,10 +100,11 @@ def cancel_booking(*, booking: Booking) -> Booking:
             ):
                 raise refusal("past")
             booking.status = Booking.Status.CANCELLED
-            booking.cancelled_at = timezone.now()
+            booking.cancelled_at = now
             booking.next_reminder_at = None
             booking.save(update_fields=["status", "cancelled_at", "next_reminder_at", "updated_at"])
             free_seat(booking.slot_id, booking.office)
+            events.record(EventKind.CANCELLED, at=now, booking=booking)
             notify_booking(
                 booking,
                 "booking_cancelled",

@@ -56,6 +56,10 @@ MESSAGES = {
     "busy": _("Sedang ramai, silakan coba lagi dalam beberapa detik."),
     "not_found": _("Booking tidak ditemukan atau sudah tidak aktif."),
     "same_slot": _("Ini jadwal Anda sekarang. Pilih jam lain untuk mengganti jadwal."),
+    "no_show_wait": _(
+        "Anda tidak hadir %(count)s kali dalam %(days)s hari terakhir, jadi baru bisa "
+        "mengambil antrean lagi di kantor ini mulai %(date)s."
+    ),
 }
 
 

@@ -188,6 +188,8 @@ def _setup_form(office, **changes):
             f"office_services-{n}-office": office.pk,
             f"office_services-{n}-service_type": row.service_type_id,
             f"office_services-{n}-is_active": "on",
+            f"office_services-{n}-ticket_letter": row.ticket_letter,
+            f"office_services-{n}-walk_in_quota": row.walk_in_quota,
         }
     for n, row in enumerate(hours):
         data |= {

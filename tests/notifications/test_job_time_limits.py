@@ -48,6 +48,7 @@ def _expired_bookings() -> None:
                 office=office,
                 service_type=service,
                 slot=slot,
+                visit_starts_at=slot.starts_at,
                 citizen=citizen,
                 status=Booking.Status.CHECKED_IN,
                 submission_token=uuid.uuid4(),

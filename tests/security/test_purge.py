@@ -87,3 +87,23 @@ def test_a_closed_application_goes_with_its_timeline(client):
         assert "applications: 1, status changes: 2" in _purge()
     assert not Application.objects.exists() and not StatusChange.objects.exists()
     assert not Citizen.objects.exists()
+
+
+def test_old_queue_tickets_and_their_events_go(db):
+    from antrean.models import Ticket, VisitEvent
+    from antrean.visit.arrival import issue_walk_in
+    from tests.antrean.visit.conftest import make_office
+    from tests.factories import make_service_type, make_staff
+
+    service = make_service_type()
+    office = make_office(service)
+    issued_at = datetime.datetime(2026, 12, 2, 2, 0, tzinfo=datetime.UTC)  # 09.00 WIB
+    with time_machine.travel(issued_at, tick=False):
+        issue_walk_in(
+            office=office, service_type=service, staff=make_staff(office), phone="081234567890"
+        )
+    with time_machine.travel(issued_at + datetime.timedelta(days=settings.RETENTION_DAYS - 1)):
+        assert "tickets: 0" in _purge()
+    with time_machine.travel(issued_at + datetime.timedelta(days=settings.RETENTION_DAYS + 1)):
+        assert "tickets: 1" in _purge()
+    assert not Ticket.objects.exists() and not VisitEvent.objects.exists()
