@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ktpportal.context_processors.agency",
             ],
         },
     },
@@ -502,5 +503,7 @@ else:
     PORTAL_URL = "http://127.0.0.1:8000"
 if not PORTAL_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("PORTAL_URL must be an http(s):// URL.")
+# Whose site this is, in the header of every page: the deploying Dinas (or office).
+AGENCY_NAME = env_str("AGENCY_NAME", "Dinas Kependudukan dan Pencatatan Sipil")
 # Demo staff users created by `manage.py seed_demo` get this password (README says so).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-ktp-2026")
