@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationTabularInline
 
 from antrean import disruptions, services
 from antrean.models import (
@@ -43,7 +44,9 @@ class OpeningHoursInline(admin.TabularInline):
     max_num = 7
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(TranslationTabularInline):
+    """The reason in Indonesian and, for citizens reading English, optionally in English."""
+
     model = Closure
     formfield_overrides = OFFICE_TIME_WIDGETS
     extra = 1

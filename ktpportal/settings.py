@@ -13,6 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ktpportal.env import env_bool, env_float, env_int, env_list, env_str
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "antrean.apps.AntreanConfig",
     "status.apps.StatusConfig",
     "whitenoise.runserver_nostatic",
+    # Before the admin, which must find the translated fields registered (translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -331,6 +334,17 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Citizen-facing data (service names, requirement texts, closure reasons) has an English
+# translation managed in admin (each app's translation.py); where it is empty, the Indonesian
+# text is shown (ktpportal/languages.py marks it lang="id").
+MODELTRANSLATION_DEFAULT_LANGUAGE = "id"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("id",)
+# Admin labels "nama layanan (Indonesia)" / "(Inggris)"; modeltranslation calls Indonesian
+# "ind" (its fields are name_ind, name_en: "name_id" would look like a foreign key's column).
+_LANGUAGE_IN_ADMIN = {"ind": _("Indonesia"), "en": _("Inggris")}
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda name, lang: format_lazy(  # noqa: E731
+    "{} ({})", name, _LANGUAGE_IN_ADMIN[lang]
+)
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 
