@@ -28,7 +28,8 @@ class NotificationAdmin(OfficeScopedAdmin):
         "created",
         "sent",
     ]
-    list_filter = ["state", "channel", "kind", "office"]
+    # Related-only: a filter listing every office would show staff offices they cannot see.
+    list_filter = ["state", "channel", "kind", ("office", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["office"]
     date_hierarchy = "created_at"
     # The key ("booking:42:...") or the exact phone/email a citizen gives at the counter.
