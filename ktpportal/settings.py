@@ -342,9 +342,13 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("id",)
 # Admin labels "nama layanan (Indonesia)" / "(Inggris)"; modeltranslation calls Indonesian
 # "ind" (its fields are name_ind, name_en: "name_id" would look like a foreign key's column).
 _LANGUAGE_IN_ADMIN = {"ind": _("Indonesia"), "en": _("Inggris")}
-MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda name, lang: format_lazy(  # noqa: E731
-    "{} ({})", name, _LANGUAGE_IN_ADMIN[lang]
-)
+
+
+def _label_in_language(name, lang):
+    return format_lazy("{} ({})", name, _LANGUAGE_IN_ADMIN[lang])
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _label_in_language
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 
