@@ -54,8 +54,10 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A ktpportal beat --loglevel=INFO
 
-## Benchmarks (issue 8): needs PostgreSQL, Redis and wrk; 10-20 minutes, docs/benchmarks.md.
+## Benchmarks (issue 8): needs PostgreSQL and Redis running, and wrk (installed here when
+## missing, as root on Debian); 10-20 minutes, docs/benchmarks.md.
 bench: setup
+	bench/needs.sh
 	$(PY) bench/run.py
 
 ## Only the periodic jobs at 1,000,000 bookings (the last part of `make bench`): a few minutes.

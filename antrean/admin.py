@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationTabularInline
 
 from antrean import disruptions, services
 from antrean.models import (
@@ -21,15 +22,16 @@ from antrean.models import (
     Slot,
 )
 from antrean.slots import days_to_generate, generate_slots
+from ktpportal.admin_time import OFFICE_TIME_WIDGETS, office_time
 from ktpportal.codes import normalize_code
 from ktpportal.models import ServiceType
 from ktpportal.nik import normalize_nik
 from ktpportal.scoping import OfficeScopedAdmin, offices_for
-from ktpportal.timeutil import format_office_time
 
 
 class BookingSettingsInline(admin.StackedInline):
     model = BookingSettings
+    formfield_overrides = OFFICE_TIME_WIDGETS
     can_delete = False
     min_num = 1
     max_num = 1
@@ -37,12 +39,16 @@ class BookingSettingsInline(admin.StackedInline):
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formfield_overrides = OFFICE_TIME_WIDGETS
     extra = 0
     max_num = 7
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(TranslationTabularInline):
+    """The reason in Indonesian and, for citizens reading English, optionally in English."""
+
     model = Closure
+    formfield_overrides = OFFICE_TIME_WIDGETS
     extra = 1
     verbose_name_plural = _("hari tutup / hari khusus (tanggal mendatang)")
 
@@ -65,9 +71,15 @@ class BookingSetupAdmin(OfficeScopedAdmin):
     list_display = ["name", "regency", "tz_name"]
     list_select_related = ["regency"]
     search_fields = ["name"]
-    fields = ["name"]
-    readonly_fields = ["name"]
+    fields = ["name", "zone"]
+    readonly_fields = ["name", "zone"]
     inlines = [BookingSettingsInline, OfficeServiceInline, OpeningHoursInline, ClosureInline]
+
+    @admin.display(description=_("zona waktu"))
+    def zone(self, obj):
+        return _("Semua jam dan tanggal di halaman ini adalah waktu kantor: %(zone)s.") % {
+            "zone": obj.tz_label
+        }
 
     def has_add_permission(self, request):
         return False
@@ -112,9 +124,7 @@ class SlotAdmin(OfficeScopedAdmin):
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
 
-    @admin.display(description=_("mulai"), ordering="starts_at")
-    def local_start(self, obj):
-        return format_office_time(obj.starts_at, obj.office.tz_name)
+    local_start = office_time("starts_at", _("mulai"))
 
     @admin.display(description=_("layanan"))
     def service_label(self, obj):
@@ -185,10 +195,12 @@ class BookingAdmin(OfficeScopedAdmin):
         "reschedule_count",
         "needs_attention",
         "attention_reason",
-        "created_at",
-        "cancelled_at",
+        "created",
+        "cancelled",
     ]
     readonly_fields = [f for f in fields if f != "needs_attention"]
+    created = office_time("created_at", _("dibuat"))
+    cancelled = office_time("cancelled_at", _("dibatalkan pada"))
 
     @admin.display(description=_("nama"), ordering="citizen__full_name")
     def citizen_name(self, obj):
@@ -206,9 +218,7 @@ class BookingAdmin(OfficeScopedAdmin):
     def citizen_email(self, obj):
         return obj.email
 
-    @admin.display(description=_("jadwal"), ordering="slot__starts_at")
-    def visit_time(self, obj):
-        return format_office_time(obj.slot.starts_at, obj.office.tz_name)
+    visit_time = office_time("slot__starts_at", _("jadwal"))
 
     def get_search_results(self, request, queryset, search_term):
         # Exact matches only: partial codes or NIK prefixes would let staff trawl.
@@ -385,7 +395,7 @@ class DisruptionAdmin(OfficeScopedAdmin):
             "ends_at",
             "resend",
             "revision",
-            "notified_at",
+            "notified",
             "created_by",
         ]
 
@@ -393,7 +403,9 @@ class DisruptionAdmin(OfficeScopedAdmin):
         # A notice already sent stays on its office and day: post a new one for another.
         if obj is None:
             return []
-        return ["office", "date", "revision", "notified_at", "created_by"]
+        return ["office", "date", "revision", "notified", "created_by"]
+
+    notified = office_time("notified_at", _("dikirim pada"))
 
     def save_model(self, request, obj, form, change):
         resend = form.cleaned_data.get("resend", False)

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from antrean.models import Closure, OpeningHours, Weekday
+from ktpportal.languages import Sentence, localized
 from ktpportal.models import Office
 
 Interval = tuple[datetime.time, datetime.time]
@@ -28,7 +29,9 @@ Interval = tuple[datetime.time, datetime.time]
 class DayPlan:
     date: datetime.date
     intervals: tuple[Interval, ...]  # empty when closed
-    reason: str  # why closed, or why the hours are short ("" on an ordinary day)
+    # Why closed, or why the hours are short ("" on an ordinary day); a closure's reason in
+    # it is marked with its language on a page (ktpportal.languages.Sentence).
+    reason: str
 
     @property
     def is_open(self) -> bool:
@@ -66,7 +69,7 @@ def plan_day(day: datetime.date, hours: OpeningHours | None, closure: Closure | 
         )
     holiday = holiday_reason(day)
     if closure is not None and not closure.lifts_holiday and closure.closes_at is None:
-        return DayPlan(day, (), _("Kantor tutup: %(reason)s") % {"reason": closure.reason})
+        return DayPlan(day, (), _closed(closure))
     if holiday and not (closure is not None and closure.lifts_holiday):
         return DayPlan(day, (), holiday)
     intervals = tuple(hours.intervals())
@@ -77,13 +80,19 @@ def plan_day(day: datetime.date, hours: OpeningHours | None, closure: Closure | 
             for start, end in intervals
             if start < closure.closes_at
         )
-        reason = _("Tutup pukul %(time)s: %(reason)s") % {
-            "time": closure.closes_at.strftime("%H.%M"),
-            "reason": closure.reason,
-        }
+        reason = Sentence(
+            _("Tutup pukul %(time)s: %(reason)s"),
+            time=closure.closes_at.strftime("%H.%M"),
+            reason=localized(closure, "reason"),
+        )
         if not intervals:
-            return DayPlan(day, (), _("Kantor tutup: %(reason)s") % {"reason": closure.reason})
+            return DayPlan(day, (), _closed(closure))
     return DayPlan(day, intervals, reason)
+
+
+def _closed(closure: Closure) -> Sentence:
+    # Staff's reason in English when they gave one, else in Indonesian, marked so on a page.
+    return Sentence(_("Kantor tutup: %(reason)s"), reason=localized(closure, "reason"))
 
 
 def plan_days(*, office: Office, start: datetime.date, days: int) -> list[DayPlan]:

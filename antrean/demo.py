@@ -95,11 +95,13 @@ def seed(stdout) -> None:
                 Counter.objects.create(office=office, number=number)
         today = timezone.localdate(timezone=office.tz)
         if not office.closures.exists():
-            # A half day next Wednesday, so the date page shows how one looks.
+            # A half day next Wednesday, so the date page shows how one looks (its reason in
+            # both languages, as staff may give it).
             Closure.objects.create(
                 office=office,
                 date=_next_weekday(today, Weekday.WEDNESDAY),
-                reason="Rapat koordinasi pegawai",
+                reason_ind="Rapat koordinasi pegawai",
+                reason_en="Staff coordination meeting",
                 closes_at=NOON,
             )
         result = generate_slots(office=office, start=today, days=settings.days_ahead)

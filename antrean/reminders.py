@@ -219,10 +219,13 @@ def write_reminders_for(booking_ids: list[int], now: datetime.datetime | None = 
         if not due:
             unchanged.update(next_reminder_at=then)
             continue
-        place = (booking.service_type_id, booking.office_id)
+        # The checklist's texts are taken in the language it is built in: one per language.
+        language = booking.language or "id"
+        place = (booking.service_type_id, booking.office_id, language)
         try:
             if place not in checklists:
-                checklists[place] = checklist_for(booking.service_type, booking.office)
+                with translation.override(language):
+                    checklists[place] = checklist_for(booking.service_type, booking.office)
             with transaction.atomic():
                 for kind, key in due:
                     _remind(booking, kind, key, checklists[place])

@@ -20,6 +20,7 @@ import datetime
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -112,6 +113,26 @@ class Processes:
             process.wait(timeout=10)
 
 
+def missing(*, load: bool) -> str:
+    """What the run cannot do without, in one line ("" when nothing is missing): checked
+    before anything is created, so a fresh machine gets a sentence, not a traceback."""
+    if load and shutil.which("wrk") is None:
+        return "make bench needs wrk: install it (Debian/Ubuntu: sudo apt-get install wrk)"
+    try:
+        admin_sql("SELECT 1")
+    except Exception as error:
+        # The variables' names, not their values: a URL may carry a password.
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return f"make bench needs PostgreSQL (a superuser) at BENCH_PG_ADMIN_URL: {reason}"
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=5, socket_connect_timeout=5).ping()
+    except Exception as error:
+        return f"make bench needs Redis at BENCH_REDIS_URL: {error}"
+    return ""
+
+
 def admin_sql(*statements: str) -> None:
     import psycopg
 
@@ -188,6 +209,10 @@ def main() -> int:
     parser.add_argument("--jobs", action="store_true", help="only the periodic jobs")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     options = parser.parse_args()
+    problem = missing(load=not options.jobs)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     if options.jobs:
         return run_jobs(options)
     status = run_portal(options)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from dokumen.models import OfficeRequirementChange, Requirement
 from ktpportal.admin import ServiceTypeAdmin
@@ -11,9 +12,10 @@ DOCUMENT_FIELDS = ["name", "short_name", "help_text", "copy_kind", "quantity", "
 
 
 @admin.register(Requirement)
-class RequirementAdmin(admin.ModelAdmin):
-    """The national lists. Editing needs the model permission (superusers, national staff);
-    office admins get view only, and make their differences with office changes."""
+class RequirementAdmin(TranslationAdmin):
+    """The national lists, in Indonesian and English. Editing needs the model permission
+    (superusers, national staff); office admins get view only, and make their differences
+    with office changes."""
 
     list_display = [
         "name",
@@ -46,8 +48,9 @@ class RequirementAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeRequirementChange)
-class OfficeRequirementChangeAdmin(OfficeScopedAdmin):
-    """An office's own additions to, and removals from, the national lists."""
+class OfficeRequirementChangeAdmin(OfficeScopedAdmin, TranslationAdmin):
+    """An office's own additions to, and removals from, the national lists; an addition's
+    texts in English too, when the office writes them."""
 
     office_path = "office"
     list_display = ["__str__", "office", "service_type", "order"]
@@ -80,13 +83,15 @@ class OfficeRequirementChangeAdmin(OfficeScopedAdmin):
         return field
 
 
-class RequirementInline(admin.TabularInline):
-    """The national list, edited in order on its service type's page."""
+class RequirementInline(TranslationTabularInline):
+    """The national list, in order on its service type's page; its texts in both languages
+    are edited on each requirement's own page (a table of eight texts would not fit)."""
 
     model = Requirement
-    fields = ["order", *[f for f in DOCUMENT_FIELDS if f != "order"], "legal_basis", "is_active"]
+    fields = ["order", "name", "copy_kind", "quantity", "is_active"]
     ordering = ["order", "pk"]
     extra = 0
+    show_change_link = True
 
     def has_delete_permission(self, request, obj=None):
         return False  # switch off instead: a deleted seeded row would come back

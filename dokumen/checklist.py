@@ -3,16 +3,20 @@
 Other apps build it with `checklist_for(service_type, office)` and show it with
 `{% include "dokumen/_checklist.html" with checklist=checklist %}` (pages, HTML emails),
 `checklist.as_text()` (email text bodies, the .ics DESCRIPTION) or `checklist.as_short_text()`
-(SMS/WhatsApp). The copy-kind labels are translated when the text is produced, so build the
-text inside the citizen's language (`translation.override(citizen.language)`).
+(SMS/WhatsApp). The texts are taken in the language active when the checklist is built
+(English where staff or the seed gave it, else Indonesian, each text knowing which:
+ktpportal.languages.Text), and the copy-kind labels when the text is produced: build and
+render it inside the citizen's language (`translation.override(citizen.language)`).
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from dokumen.models import CopyKind, OfficeRequirementChange, Requirement
+from ktpportal.languages import SOURCE, Text, localized
 from ktpportal.models import Office, ServiceType
 
 SHORT_TEXT_MAX = 100
@@ -30,6 +34,11 @@ class ChecklistItem:
     from_office: bool  # an office's own addition
     short_name: str = ""  # for SMS, e.g. "KK asli"; falls back to name
     key: str = ""  # stable across reordering: "n<pk>" national, "k<pk>" office addition
+
+    @property
+    def condition_note(self) -> Text:
+        """ "Jika sudah menikah." for under the name, in the condition's language."""
+        return Text(f"{capfirst(self.condition)}.", getattr(self.condition, "lang", SOURCE))
 
     @property
     def amount(self) -> str:
@@ -118,13 +127,18 @@ def checklist_for(service_type: ServiceType, office: Office | None = None) -> Ch
 
 
 def _item(row: Requirement | OfficeRequirementChange, *, from_office: bool) -> ChecklistItem:
+    name = localized(row, "name")
+    short_name = localized(row, "short_name")
+    if short_name.lang != name.lang:
+        # An English name with only an Indonesian short one: the SMS says the English name.
+        short_name = Text("", name.lang)
     return ChecklistItem(
-        name=row.name,
-        help_text=row.help_text,
+        name=name,
+        help_text=localized(row, "help_text"),
         copy_kind=_COPY_KIND_LABELS.get(row.copy_kind, row.copy_kind),
         quantity=row.quantity,
-        condition=row.condition,
+        condition=localized(row, "condition"),
         from_office=from_office,
-        short_name=row.short_name,
+        short_name=short_name,
         key=f"{'k' if from_office else 'n'}{row.pk}",
     )

@@ -174,10 +174,7 @@ class OfficeRequirementChange(RequirementFields):
                     {"not_needed": _("Persyaratan ini milik jenis layanan lain.")}
                 )
         elif not self.name:
+            # For the whole form: the name is typed in two fields, Indonesian and English.
             raise ValidationError(
-                {
-                    "name": _(
-                        "Isi nama dokumen tambahan, atau pilih persyaratan yang tidak diperlukan."
-                    )
-                }
+                _("Isi nama dokumen tambahan, atau pilih persyaratan yang tidak diperlukan.")
             )

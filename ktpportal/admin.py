@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from ktpportal.models import (
     Citizen,
@@ -92,12 +93,15 @@ class OfficeAdmin(OfficeScopedAdmin):
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(TranslationAdmin):
+    """Name, description and "when it applies" in Indonesian and English (citizens reading
+    English see the Indonesian where the English is empty)."""
+
     list_display = ["name", "code", "needs_biometrics", "promised_hours", "order", "is_active"]
     list_editable = ["order"]
     list_filter = ["is_active", "needs_biometrics"]
     search_fields = ["name", "code"]
-    prepopulated_fields = {"code": ["name"]}
+    prepopulated_fields = {"code": ["name_ind"]}
 
 
 @admin.register(Citizen)

@@ -84,17 +84,61 @@ SERVICE_TYPES = [
     ),
 ]
 
+# The same in English, by code: (name, when it applies).
+SERVICE_TYPES_EN = {
+    "baru-17": ("New KTP-el (age 17)", "Getting a KTP-el for the first time at 17."),
+    "baru-menikah": (
+        "New KTP-el (married before 17)",
+        "Not 17 yet, but married now or before.",
+    ),
+    "hilang": (
+        "Replacing a lost KTP-el",
+        "The KTP-el is lost; bring the police report of the loss.",
+    ),
+    "rusak": (
+        "Replacing a damaged KTP-el",
+        "The KTP-el is damaged, broken, or its chip cannot be read.",
+    ),
+    "perubahan-data": (
+        "Changing KTP-el data",
+        "Some of your data changed: marital status, occupation, name, religion, education, etc.",
+    ),
+    "pindah-datang": (
+        "Moving in from another regency or city",
+        "You have just moved your residence from another regency or city in Indonesia.",
+    ),
+    "pindah-luar-negeri": (
+        "Moving in from abroad",
+        "Indonesian citizens settling in Indonesia again after living abroad.",
+    ),
+    "wna-baru": (
+        "KTP-el for foreign residents with a KITAP (new)",
+        "Foreign nationals with a Permanent Stay Permit (KITAP), for the first time.",
+    ),
+    "wna-perpanjangan": (
+        "KTP-el for foreign residents with a KITAP (renewal)",
+        "A foreign resident's KTP-el that expired together with the KITAP.",
+    ),
+}
+
 ROLE_GROUPS = {StaffRole.COUNTER: "Petugas loket", StaffRole.ADMIN: "Admin kantor"}
 
 
 def seed_service_types() -> int:
+    """Create the missing service types, in both languages; fill the English of existing
+    ones where it is empty. Returns how many were created."""
     created = 0
     for order, (code, name, when, bio, hours, basis) in enumerate(SERVICE_TYPES, start=1):
+        name_en, when_en = SERVICE_TYPES_EN[code]
+        # The translated fields by their language's name: what `name` means depends on the
+        # language active at the time (modeltranslation).
         _, was_created = ServiceType.objects.get_or_create(
             code=code,
             defaults={
-                "name": name,
-                "when_applies": when,
+                "name_ind": name,
+                "name_en": name_en,
+                "when_applies_ind": when,
+                "when_applies_en": when_en,
                 "needs_biometrics": bio,
                 "promised_hours": hours,
                 "legal_basis": basis,
@@ -102,7 +146,26 @@ def seed_service_types() -> int:
             },
         )
         created += was_created
+    fill_service_types_english(ServiceType)
     return created
+
+
+def fill_service_types_english(model) -> int:
+    """Give seeded service types their English name and "when it applies" where staff have
+    none: never overwrites. `model` is ServiceType, or its historical model in a migration.
+    Returns how many rows changed."""
+    changed = []
+    for row in model.objects.filter(code__in=SERVICE_TYPES_EN):
+        name_en, when_en = SERVICE_TYPES_EN[row.code]
+        updated = False
+        if not row.name_en:
+            row.name_en, updated = name_en, True
+        if not row.when_applies_en:
+            row.when_applies_en, updated = when_en, True
+        if updated:
+            changed.append(row)
+    model.objects.bulk_update(changed, ["name_en", "when_applies_en"])
+    return len(changed)
 
 
 def role_group(role: StaffRole) -> Group:

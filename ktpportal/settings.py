@@ -13,6 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ktpportal.env import env_bool, env_float, env_int, env_list, env_str
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "antrean.apps.AntreanConfig",
     "status.apps.StatusConfig",
     "whitenoise.runserver_nostatic",
+    # Before the admin, which must find the translated fields registered (translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ktpportal.context_processors.agency",
             ],
         },
     },
@@ -339,6 +343,21 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Citizen-facing data (service names, requirement texts, closure reasons) has an English
+# translation managed in admin (each app's translation.py); where it is empty, the Indonesian
+# text is shown (ktpportal/languages.py marks it lang="id").
+MODELTRANSLATION_DEFAULT_LANGUAGE = "id"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("id",)
+# Admin labels "nama layanan (Indonesia)" / "(Inggris)"; modeltranslation calls Indonesian
+# "ind" (its fields are name_ind, name_en: "name_id" would look like a foreign key's column).
+_LANGUAGE_IN_ADMIN = {"ind": _("Indonesia"), "en": _("Inggris")}
+
+
+def _label_in_language(name, lang):
+    return format_lazy("{} ({})", name, _LANGUAGE_IN_ADMIN[lang])
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _label_in_language
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 
@@ -511,5 +530,7 @@ else:
     PORTAL_URL = "http://127.0.0.1:8000"
 if not PORTAL_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("PORTAL_URL must be an http(s):// URL.")
+# Whose site this is, in the header of every page: the deploying Dinas (or office).
+AGENCY_NAME = env_str("AGENCY_NAME", "Dinas Kependudukan dan Pencatatan Sipil")
 # Demo staff users created by `manage.py seed_demo` get this password (README says so).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-ktp-2026")

@@ -140,7 +140,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: whatever broke (a database, a context processor) must not break this.
     try:
-        return HttpResponse(loader.get_template("500.html").render(), status=500)
+        page = loader.get_template("500.html").render({"AGENCY_NAME": settings.AGENCY_NAME})
+        return HttpResponse(page, status=500)
     except Exception:
         # The page's own template failed too, e.g. its {% static %} with the static files not
         # collected: the same words on a bare page.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from antrean.visit.counter import application_initial
+from ktpportal.admin_time import office_time
 from ktpportal.codes import normalize_code
 from ktpportal.models import ServiceType
 from ktpportal.nik import NIKFormField, normalize_nik, parse_nik
@@ -42,14 +43,9 @@ class ApplicationAddForm(forms.ModelForm):
     `user` is set by the admin: a booking code is looked up in that user's offices only."""
 
     user = None
-    booking_code = forms.CharField(
-        label=_("Kode booking"),
-        max_length=40,
-        required=False,
-        help_text=_(
-            "Jika pemohon datang dengan booking antrean, permohonan ditautkan ke booking itu."
-        ),
-    )
+    # Typed once, in the "Dari booking antrean" box above the form (a GET that fills the
+    # form from the booking); carried here so that saving links the application to it.
+    booking_code = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     nik = NIKFormField()
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=100)
     phone = forms.CharField(
@@ -71,10 +67,11 @@ class ApplicationAddForm(forms.ModelForm):
         cleaned["booking"] = None
         if cleaned.get("booking_code"):
             booking = find_booking_for_staff(code=cleaned["booking_code"], by=self.user)
+            # The code's own field is hidden: its errors are the form's.
             if booking is None:
-                self.add_error("booking_code", _("Kode booking tidak ditemukan di kantor Anda."))
+                self.add_error(None, _("Kode booking tidak ditemukan di kantor Anda."))
             elif cleaned.get("nik") and booking.citizen.nik != cleaned["nik"]:
-                self.add_error("booking_code", _("Booking ini atas NIK lain."))
+                self.add_error(None, _("Booking ini atas NIK lain."))
             elif cleaned.get("office") and booking.office_id != cleaned["office"].pk:
                 self.add_error("office", _("Booking ini untuk kantor lain."))
             else:
@@ -140,11 +137,12 @@ class StatusChangeInline(admin.TabularInline):
     """The timeline: an audit record, so never edited."""
 
     model = StatusChange
-    fields = ["changed_at", "from_stage", "to_stage", "changed_by", "public_note", "internal_note"]
+    fields = ["changed", "from_stage", "to_stage", "changed_by", "public_note", "internal_note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["changed_at", "pk"]
+    changed = office_time("changed_at", _("waktu"), office="application__office")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -153,7 +151,7 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
+        return super().get_queryset(request).select_related("changed_by", "application__office")
 
 
 class OfficeListFilter(admin.RelatedFieldListFilter):
@@ -211,9 +209,9 @@ class ApplicationAdmin(OfficeScopedAdmin):
         "service_type",
         "office",
         "stage",
-        "created_at",
+        "created",
         "waiting",
-        "promised_at",
+        "promised",
     ]
     list_filter = [
         "stage",
@@ -234,6 +232,9 @@ class ApplicationAdmin(OfficeScopedAdmin):
         _bulk_action(Stage.SIAP_DIAMBIL, _("Tandai siap diambil")),
         _bulk_action(Stage.DISERAHKAN, _("Tandai diserahkan")),
     ]
+
+    created = office_time("created_at", _("diajukan pada"))
+    promised = office_time("promised_at", _("janji selesai"))
 
     @admin.display(description=_("pemohon"), ordering="citizen__full_name")
     def applicant_name(self, obj):
@@ -325,7 +326,12 @@ class ApplicationAdmin(OfficeScopedAdmin):
         """`?kode_booking=...` fills the add form from the booking the citizen shows."""
         code = query_text(request, "kode_booking", max_length=40)
         if not code:
-            return super().get_changeform_initial_data(request)
+            initial = super().get_changeform_initial_data(request)
+            offices = list(offices_for(request.user)[:2])
+            if len(offices) == 1:
+                # Staff of one office: their office, not a choice to make on every form.
+                initial.setdefault("office", offices[0].pk)
+            return initial
         booking = find_booking_for_staff(code=code, by=request.user)
         if booking is None:
             self.message_user(
@@ -363,8 +369,8 @@ class ApplicationAdmin(OfficeScopedAdmin):
             "service_type",
             "office",
             "stage",
-            "created_at",
-            "promised_at",
+            "created",
+            "promised",
             "public_note",
         ]
 

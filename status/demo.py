@@ -1,12 +1,18 @@
 """Demo applications for `manage.py seed_demo`: a few per office, one in each kind of stage,
-with timelines spread over the past days, so a newcomer can look one up at /status/ and move
-it along in admin. An office that has applications already is left alone."""
+with timelines spread over the past working days, so a newcomer can look one up at /status/
+and move it along in admin. An office that has applications already is left alone.
+
+Every moment of a timeline (the visit that opened the application, each stage change) falls
+in the office's hours on one of its working days (antrean's calendar: weekly hours, national
+holidays and cuti bersama, closures), in the office's own zone: a real office's history, not
+one at whatever hour the seed ran, Sundays included."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from antrean.calendar_rules import plan_days
 from ktpportal.models import Citizen, Office, ServiceType, StaffRole
 from ktpportal.nik import kecamatan_codes
 from ktpportal.seed import grant
@@ -76,9 +82,27 @@ def seed(stdout) -> None:
             )
 
 
+def working_moments(office: Office, *, count: int, salt: int) -> list[datetime.datetime]:
+    """One moment on each of the office's last `count` working days before today, oldest
+    first, each inside that day's hours (`salt` spreads applicants over the day)."""
+    today = timezone.localdate(timezone=office.tz)
+    # Three weeks back hold the seven working days a demo timeline needs, even around Lebaran
+    # with its cuti bersama.
+    back = count * 3 + 14
+    plans = plan_days(office=office, start=today - datetime.timedelta(days=back), days=back)
+    days = [plan for plan in plans if plan.is_open][-count:]
+    moments = []
+    for step, plan in enumerate(days):
+        opens, closes = plan.intervals[0]
+        start = datetime.datetime.combine(plan.date, opens, tzinfo=office.tz)
+        span = datetime.datetime.combine(plan.date, closes, tzinfo=office.tz) - start
+        minutes = (salt * 47 + step * 29) % max(int(span.total_seconds() // 60), 1)
+        moments.append(start + datetime.timedelta(minutes=minutes))
+    return moments
+
+
 def _seed_office(office: Office, service_type: ServiceType, staff) -> None:
     prefix = min(code for code in kecamatan_codes() if code.startswith(office.regency_id))
-    now = timezone.now()
     for n, (name, birth, path, note) in enumerate(DEMO_APPLICANTS):
         citizen, _ = Citizen.objects.get_or_create(
             nik=f"{prefix}{birth}{SERIAL_BASE + n:04d}",
@@ -94,15 +118,16 @@ def _seed_office(office: Office, service_type: ServiceType, staff) -> None:
                 by=staff,
                 public_note=note if stage == path[-1] else "",
             )
-        # Spread the timeline over the past days, one step a day, so waits look real.
+        # One step a working day, at office hours, so waits and times look real.
         steps = list(application.changes.order_by("pk"))
-        for step_number, step in enumerate(steps):
-            StatusChange.objects.filter(pk=step.pk).update(
-                changed_at=now - datetime.timedelta(days=len(steps) - step_number, hours=n)
-            )
-        started = now - datetime.timedelta(days=len(steps), hours=n)
+        moments = working_moments(office, count=len(steps), salt=n)
+        if len(moments) < len(steps):
+            # An office with no working day set up yet: its timelines stay as written.
+            continue
+        for step, moment in zip(steps, moments, strict=True):
+            StatusChange.objects.filter(pk=step.pk).update(changed_at=moment)
         Application.objects.filter(pk=application.pk).update(
-            created_at=started,
-            promised_at=started + service_type.promised_duration,
-            stage_changed_at=now - datetime.timedelta(days=1, hours=n),
+            created_at=moments[0],
+            promised_at=moments[0] + service_type.promised_duration,
+            stage_changed_at=moments[-1],
         )

@@ -10,7 +10,7 @@ import datetime
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from antrean.models import Booking
@@ -195,9 +195,12 @@ def _move(
     application.public_note = public_note
     application.save(update_fields=["stage", "stage_changed_at", "public_note", "updated_at"])
     if to_stage in NOTIFY:
-        key = (application.service_type_id, application.office_id)
+        # The checklist's texts are taken in the language it is built in: the citizen's.
+        language = application.citizen.language or "id"
+        key = (application.service_type_id, application.office_id, language)
         if to_stage in SHOWS_CHECKLIST and key not in checklists:
-            checklists[key] = checklist_for(application.service_type, application.office)
+            with translation.override(language):
+                checklists[key] = checklist_for(application.service_type, application.office)
         notify_citizen(
             citizen=application.citizen,
             kind="status_changed",

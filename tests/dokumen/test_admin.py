@@ -31,21 +31,24 @@ def office_admin(offices):
     return make_staff(offices[0], role=StaffRole.ADMIN)
 
 
+TEXTS = ("name", "short_name", "help_text", "condition")
+
+
 def _form(office, service_type, **fields):
+    """The change form's POST; `name=` etc. are the Indonesian texts, `name_en=` English."""
     data = {
         "office": office.pk,
         "service_type": service_type.pk,
         "note": "",
         "not_needed": "",
-        "name": "",
-        "short_name": "",
-        "help_text": "",
+        **{f"{text}_{language}": "" for text in TEXTS for language in ("ind", "en")},
         "copy_kind": "asli",
         "quantity": 1,
-        "condition": "",
         "order": 5,
     }
-    return {**data, **fields}
+    for field, value in fields.items():
+        data[f"{field}_ind" if field in TEXTS else field] = value
+    return data
 
 
 def test_office_admin_sees_and_changes_only_their_offices_changes(
@@ -145,7 +148,7 @@ def test_office_admin_can_only_view_national_requirements(client, office_admin, 
     client.force_login(office_admin)
     url = f"/admin/dokumen/requirement/{kk.pk}/change/"
     assert client.get(url).status_code == 200  # read-only view
-    response = client.post(url, {"service_type": service_type.pk, "name": "Diubah"})
+    response = client.post(url, {"service_type": service_type.pk, "name_ind": "Diubah"})
     assert response.status_code == 403
     kk.refresh_from_db()
     assert kk.name == "Kartu Keluarga (KK)"

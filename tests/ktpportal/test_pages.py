@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from ktpportal.views import server_error
+
 pytestmark = pytest.mark.django_db
 
 
@@ -60,3 +62,23 @@ def test_indonesian_unless_english_was_chosen(client):
     assert '<html lang="id">' in response.text
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="id").text
+
+
+def test_header_names_the_agency_whose_site_it_is(client, settings):
+    settings.AGENCY_NAME = "Disdukcapil Kabupaten Contoh"
+    for url in ("/", "/antrean/", "/tidak-ada/"):
+        header = client.get(url).text.split("</header>")[0]
+        # An Indonesian name: read as Indonesian on English pages too.
+        assert '<span class="agency" lang="id">Disdukcapil Kabupaten Contoh</span>' in header
+
+
+def test_the_agency_has_a_name_out_of_the_box(client):
+    header = client.get("/").text.split("</header>")[0]
+    assert '<span class="agency" lang="id">Dinas Kependudukan dan Pencatatan Sipil</span>' in header
+
+
+def test_the_500_page_names_the_agency_too(rf, settings):
+    settings.AGENCY_NAME = "Disdukcapil Kabupaten Contoh"
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Disdukcapil Kabupaten Contoh" in response.content.decode()

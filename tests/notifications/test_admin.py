@@ -65,3 +65,20 @@ def test_staff_see_only_their_own_offices_rows(client):
         ).status_code
         == 302
     )
+
+
+@pytest.mark.django_db
+def test_staff_of_several_offices_filter_by_their_own_offices_only(client):
+    first, second = make_office(name="Kantor Satu"), make_office(name="Kantor Dua")
+    other = make_office(name="Kantor Orang Lain")
+    staff = make_staff(first, role=StaffRole.ADMIN)
+    staff.memberships.create(office=second, role=StaffRole.ADMIN)
+    staff.user_permissions.add(*Permission.objects.filter(codename="view_notification"))
+    for office in (first, second, other):
+        make_notification(office)
+    client.force_login(staff)
+
+    page = client.get(reverse(CHANGELIST)).content.decode()
+
+    assert "Kantor Satu" in page and "Kantor Dua" in page
+    assert "Kantor Orang Lain" not in page  # not even in the office filter

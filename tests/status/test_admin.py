@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 
 from ktpportal.models import StaffRole
 from status.models import Application
 from status.stages import Stage
-from tests.factories import make_staff
+from tests.factories import VALID_NIK, VALID_NIK_FEMALE, make_staff
 from tests.status.factories import make_application
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +247,53 @@ def test_another_offices_booking_code_fills_nothing(client, staff_a, service):
     page = client.get(f"{LIST}add/", {"kode_booking": booking.code})
     assert booking.citizen.nik not in page.text
     assert "tidak ditemukan" in page.text
+
+
+def test_the_add_form_asks_for_the_booking_code_once(client, staff_a, office_a):
+    client.force_login(staff_a)
+    response = client.get(f"{LIST}add/")
+    page = response.content.decode()
+    # The "Dari booking antrean" box is the one place to type it; the form only carries it.
+    assert page.count('name="kode_booking"') == 1
+    assert '<input type="hidden" name="booking_code"' in page
+    assert page.count(">Kode booking<") == 1
+    # Their one office is already chosen.
+    assert response.context["adminform"].form.initial["office"] == office_a.pk
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_booking_for_another_nik_is_refused_in_the_forms_own_errors(client, service):
+    from tests.antrean.factories import book, make_booking_office, slot_at
+
+    office = make_booking_office(services=[service])
+    staff = make_staff(office, role=StaffRole.COUNTER)
+    from status.demo import grant_roles
+
+    grant_roles()
+    booking = book(slot_at(office, datetime.date(2026, 12, 2), 9), service, nik=VALID_NIK)
+    client.force_login(staff)
+    response = client.post(
+        f"{LIST}add/",
+        {
+            "booking_code": booking.code,
+            "nik": VALID_NIK_FEMALE,
+            "full_name": "Rina",
+            "phone": "081234567890",
+            "email": "",
+            "office": office.pk,
+            "service_type": service.pk,
+            "public_note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Booking ini atas NIK lain." in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_the_indonesian_admin_has_no_english_from_django(client, staff_a, two):
+    client.force_login(staff_a)
+    add = client.get(f"{LIST}add/").content.decode()
+    assert "Select an option" not in add
+    assert "- Pilih salah satu -" in add
+    listed = client.get(LIST).content.decode()
+    assert "Select an option" not in listed
