@@ -205,7 +205,9 @@ def test_counter_creates_an_application_for_a_new_citizen(client, staff_a, offic
     assert application.changes.get().changed_by == staff_a
 
 
+@time_machine.travel(datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.UTC))
 def test_counter_prefills_from_a_booking_code(client, service):
+    """The day before the visit (a fixed clock: the booking needs a day still ahead)."""
     from tests.antrean.factories import book, make_booking_office, slot_at
 
     office = make_booking_office(services=[service])
