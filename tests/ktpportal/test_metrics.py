@@ -240,11 +240,13 @@ def test_a_seat_too_busy_to_lock_is_counted_as_busy(client, metrics_on, office, 
 
 def test_rate_limit_refusals_are_counted_by_view(client, metrics_on, office, service, settings):
     settings.RATELIMIT_FAILURES_PER_ADDRESS = 30
+    name = "ktpportal_rate_limited_total"
     with time_machine.travel(NOW, tick=False):
         url = book_url(make_slot(office), service)
-    name = "ktpportal_rate_limited_total"
-    before = value(samples(scrape(client)), name, view="antrean:book")
-    statuses = [client.post(url, {"nik": f"{n}", "full_name": ""}).status_code for n in range(31)]
+        before = value(samples(scrape(client)), name, view="antrean:book")
+        statuses = [
+            client.post(url, {"nik": f"{n}", "full_name": ""}).status_code for n in range(31)
+        ]
     assert statuses == [400] * 30 + [429]
     assert value(samples(scrape(client)), name, view="antrean:book") - before == 1
 

@@ -101,7 +101,8 @@ def test_office_reminder_time_is_used(visit):
     consenting, _, _ = visit
     settings = consenting.office.booking_settings
     settings.reminder_time = datetime.time(17, 30)
-    settings.save()
+    with time_machine.travel(BOOKED_AT, tick=False):  # saved before the visit
+        settings.save()
     tuesday_1730_wit = datetime.datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
 
     assert _run_at(DAY_BEFORE_AT) == 0
@@ -205,7 +206,8 @@ def test_a_new_reminder_time_moves_the_stored_due_time(visit):
     consenting, _, _ = visit
     settings = consenting.office.booking_settings
     settings.reminder_time = datetime.time(17, 30)
-    settings.save()
+    with time_machine.travel(BOOKED_AT, tick=False):  # saved before the visit
+        settings.save()
 
     assert _due_at(consenting) == datetime.datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
 

@@ -240,6 +240,9 @@ def test_counter_prefills_from_a_booking_code(client, service):
     assert Application.objects.get().booking == booking
 
 
+@time_machine.travel(
+    datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.UTC)
+)  # a day before the visit
 def test_another_offices_booking_code_fills_nothing(client, staff_a, service):
     from tests.antrean.factories import book, make_booking_office, slot_at
 

@@ -6,6 +6,7 @@ import io
 import logging
 
 import pytest
+import time_machine
 from django.db.models import QuerySet
 
 from tests.antrean.factories import book, make_booking_office, slot_at
@@ -34,6 +35,9 @@ def log_output():
 
 
 @pytest.mark.django_db
+@time_machine.travel(
+    datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.UTC)
+)  # a day before the visit
 def test_the_canary_nik_never_reaches_the_logs(client, log_output, service, monkeypatch):
     office = make_booking_office(services=[service])
     book(slot_at(office, datetime.date(2026, 12, 2), 9), service, nik=CANARY)

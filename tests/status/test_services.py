@@ -119,6 +119,9 @@ def test_bulk_moves_two_hundred_and_reports_the_rest(office_a, office_b, service
     assert len(checklist_queries) == 1
 
 
+@time_machine.travel(
+    datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.UTC)
+)  # a day before the visit
 def test_create_from_a_booking_links_and_checks_it_in(service):
     office = make_booking_office(services=[service])
     booking = book(slot_at(office, datetime.date(2026, 12, 2), 9), service)
@@ -143,6 +146,9 @@ def test_create_from_a_booking_links_and_checks_it_in(service):
         )
 
 
+@time_machine.travel(
+    datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.UTC)
+)  # a day before the visit
 def test_a_booking_of_another_citizen_is_refused(service):
     office = make_booking_office(services=[service])
     booking = book(slot_at(office, datetime.date(2026, 12, 2), 9), service)
